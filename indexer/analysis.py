@@ -1,0 +1,230 @@
+"""Whoosh analysis for Chinese text: jieba words, CJK character bigrams, whole symbols.
+
+Two analyzers share one scanner, at index time and at query time:
+
+- ``WordAnalyzer`` (field ``words``): jieba precise-mode words with ordinal positions, so quoted
+  phrases work; Latin words, digits and single letters kept.
+- ``CharAnalyzer`` (field ``chars``): every CJK character as a unigram plus the bigram starting
+  at it (same position), so any substring of a longer word matches exactly, however jieba
+  segments it.
+
+In both, a compound such as ``CDIP/17/8``, ``72/279``, ``17.6`` or ``IAEG-SDG`` is one position
+holding the whole token and its parts, so ``CDIP/17/8`` matches that symbol and not
+``CDIP/16/8``. Text is folded for matching (width, case, traditional -> simplified) while token
+offsets point into the original text. The analyzers hold no jieba object (Whoosh pickles them
+into the index); the segmenter is looked up lazily, once per process.
+"""
+
+from __future__ import annotations
+
+import functools
+import logging
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from whoosh.analysis import Analyzer, Token
+
+from indexer.normalize import Folded, fold
+
+ANALYSIS_VERSION = 1
+
+CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_SCAN = re.compile(
+    rf"(?P<cjk>[{CJK_CHARS}](?:\s?[{CJK_CHARS}])*)"
+    r"|(?P<word>[a-z0-9]+(?:[/.\-:'’&][a-z0-9]+)*)"
+)
+_PARTS = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class Piece:
+    """A run of the folded text: either CJK characters or one Latin/number word."""
+
+    kind: str  # "cjk" | "word"
+    text: str  # folded; for CJK runs, the spaces between characters removed
+    spans: tuple[tuple[int, int], ...]  # original (start, end) of each character of `text`
+
+    def span(self, start: int, end: int) -> tuple[int, int]:
+        return self.spans[start][0], self.spans[end - 1][1]
+
+
+def scan(text: str) -> Iterator[Piece]:
+    """Split `text` into CJK runs and words, in order, with offsets into `text`."""
+    folded: Folded = fold(text)
+    origin = folded.origin
+    for m in _SCAN.finditer(folded.text):
+        start, end = m.span()
+        if m.lastgroup == "cjk":
+            idx = [i for i in range(start, end) if not folded.text[i].isspace()]
+            chars = "".join(folded.text[i] for i in idx)
+            spans = tuple((origin[i], origin[i] + 1) for i in idx)
+            yield Piece("cjk", chars, spans)
+        else:
+            spans = tuple((origin[i], origin[i] + 1) for i in range(start, end))
+            yield Piece("word", m.group(), spans)
+
+
+@functools.cache
+def segmenter():
+    """jieba's tokenizer with the glossary as user dictionary, created once per process."""
+    import jieba
+
+    from indexer.config import cache_dir
+    from indexer.glossary import user_words
+
+    jieba.setLogLevel(logging.WARNING)
+    tokenizer = jieba.Tokenizer()
+    tokenizer.tmp_dir = str(cache_dir())  # a private cache, not the shared temp directory
+    tokenizer.initialize()
+    for word in user_words():
+        tokenizer.add_word(word)
+    return tokenizer
+
+
+def segment(run: str) -> list[tuple[str, int, int]]:
+    """jieba precise-mode words of a CJK run, as (word, start, end) within the run."""
+    return list(segmenter().tokenize(run, HMM=False))
+
+
+def word_parts(word: str) -> list[str]:
+    """A compound's parts (`cdip/17/8` -> cdip, 17, 8); [] for a simple word."""
+    parts = _PARTS.findall(word)
+    return parts if len(parts) > 1 else []
+
+
+# Terms as (text, position offset, start, end) -- shared by the analyzers and the highlighter.
+Term = tuple[str, int, int, int]
+
+
+def word_terms(text: str) -> Iterator[Term]:
+    """Terms of the `words` field with their positions and original character offsets."""
+    pos = 0
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            for word, s, e in segment(piece.text):
+                yield (word, pos, *piece.span(s, e))
+                pos += 1
+        else:
+            yield from _compound(piece, pos)
+            pos += 1
+
+
+def char_terms(text: str) -> Iterator[Term]:
+    """Terms of the `chars` field: CJK unigrams and bigrams, compounds as in `word_terms`."""
+    pos = 0
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            chars = piece.text
+            for i, ch in enumerate(chars):
+                yield (ch, pos, *piece.span(i, i + 1))
+                if i + 1 < len(chars):
+                    yield (chars[i : i + 2], pos, *piece.span(i, i + 2))
+                pos += 1
+        else:
+            yield from _compound(piece, pos)
+            pos += 1
+
+
+def _compound(piece: Piece, pos: int) -> Iterator[Term]:
+    yield (piece.text, pos, *piece.span(0, len(piece.text)))
+    if word_parts(piece.text):
+        for m in _PARTS.finditer(piece.text):
+            yield (m.group(), pos, *piece.span(m.start(), m.end()))
+
+
+class _TermAnalyzer(Analyzer):
+    """Adapts a term generator to Whoosh's analyzer protocol (positions and chars honoured)."""
+
+    terms = staticmethod(word_terms)
+
+    def __call__(
+        self,
+        value,
+        positions=False,
+        chars=False,
+        keeporiginal=False,
+        removestops=True,
+        start_pos=0,
+        start_char=0,
+        tokenize=True,
+        mode="",
+        **kwargs,
+    ):
+        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
+        for text, pos, start, end in self.terms(value):
+            token.text = text
+            token.boost = 1.0
+            token.stopped = False
+            if keeporiginal:
+                token.original = value[start:end]
+            if positions:
+                token.pos = start_pos + pos
+            if chars:
+                token.startchar = start_char + start
+                token.endchar = start_char + end
+            yield token
+
+    def __eq__(self, other):
+        return type(self) is type(other)
+
+    def __hash__(self):
+        return hash(type(self).__name__)
+
+
+class WordAnalyzer(_TermAnalyzer):
+    """jieba words + whole compounds: the precise field."""
+
+    terms = staticmethod(word_terms)
+
+
+class CharAnalyzer(_TermAnalyzer):
+    """CJK unigrams + bigrams + whole compounds: the recall field."""
+
+    terms = staticmethod(char_terms)
+
+
+def phrase_units(text: str) -> list[str]:
+    """The `chars` terms that match `text` as an exact run at consecutive positions.
+
+    A CJK run of n characters is its n-1 bigrams followed by its last character (which sits at
+    the position of that last character); a compound is its whole token.
+    """
+    units: list[str] = []
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            chars = piece.text
+            units.extend(chars[i : i + 2] for i in range(len(chars) - 1))
+            units.append(chars[-1])
+        else:
+            units.append(piece.text)
+    return units
+
+
+def query_words(text: str) -> list[str]:
+    """The `words` terms of a query string (compounds as their whole token only)."""
+    words: list[str] = []
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            words.extend(word for word, _, _ in segment(piece.text))
+        else:
+            words.append(piece.text)
+    return words
+
+
+def relaxed_words(text: str) -> list[str]:
+    """The shorter words a long query word is made of, for a relaxed (all-words) search.
+
+    jieba's search mode yields the sub-words of long dictionary words; the longest ones that do
+    not cover the whole run are kept: 联合国发展系统改革 -> 联合国, 发展, 系统, 改革.
+    """
+    words: list[str] = []
+    for piece in scan(text):
+        if piece.kind != "cjk":
+            words.append(piece.text)
+            continue
+        found = {w for w, _, _ in segmenter().tokenize(piece.text, mode="search", HMM=False)}
+        found.discard(piece.text)
+        found = {w for w in found if len(w) > 1} or set(piece.text)
+        words.extend(w for w in found if not any(w != o and w in o for o in found))
+    return words

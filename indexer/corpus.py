@@ -1,0 +1,203 @@
+"""Turn corpus files into Documents: decode, split, and attach metadata.
+
+Metadata for each field comes from the text's own front matter, else from the corpus folder's
+``metadata.toml``, else from the file name (``cdip_19_6.txt`` -> CDIP/19/6). The language comes
+from an explicit choice, else the folder (``zh/``, ``en/``), else the header's language.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+from indexer.paragraphs import Block, split_text
+from indexer.sources import SUPPORTED_SUFFIXES, SourceError, read_source
+from indexer.symbols import SymbolError, normalize_symbol, symbol_from_filename
+
+log = logging.getLogger(__name__)
+
+LANGUAGES = ("zh", "en")
+METADATA_FILE = "metadata.toml"
+
+
+class IngestError(ValueError):
+    """A corpus file that cannot be indexed; str() is one sentence naming the file."""
+
+
+@dataclass(frozen=True)
+class DocumentMeta:
+    """What is known about one language version of a document."""
+
+    symbol: str
+    lang: str
+    title: str
+    committee: str = ""
+    committee_code: str = ""
+    session: str = ""
+    date: str = ""
+    meeting: str = ""
+    original_language: str = ""
+
+    @property
+    def year(self) -> str:
+        """The document's year: from its date, else from its meeting dates."""
+        m = re.search(r"\d{4}", self.date or self.meeting)
+        return m.group() if m else ""
+
+
+@dataclass(frozen=True)
+class Document:
+    """One language version of a document, split into blocks, with where it came from."""
+
+    meta: DocumentMeta
+    blocks: tuple[Block, ...]
+    source: str  # path relative to the corpus folder, with "/" separators
+    sha256: str
+    encoding: str
+
+    @property
+    def key(self) -> str:
+        return document_key(self.meta.symbol, self.meta.lang)
+
+
+def document_key(symbol: str, lang: str) -> str:
+    return f"{symbol}|{lang}"
+
+
+def load_metadata(corpus: Path) -> dict[str, dict]:
+    """metadata.toml entries keyed by each file they list (relative path)."""
+    path = corpus / METADATA_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as err:
+        raise IngestError(f"{METADATA_FILE} is not valid TOML: {err}.") from err
+    by_file = {}
+    for entry in data.get("document", []):
+        for name in entry.get("files", []):
+            by_file[name] = entry
+    return by_file
+
+
+def discover(corpus: Path) -> list[Path]:
+    """Every indexable file under the corpus folder, in a stable order."""
+    return sorted(
+        p
+        for p in corpus.rglob("*")
+        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+    )
+
+
+def relative_name(path: Path, corpus: Path) -> str:
+    try:
+        return path.resolve().relative_to(corpus.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def _language(path: Path, corpus: Path, hint: str, explicit: str | None) -> str:
+    if explicit:
+        lang = explicit
+    else:
+        folder = Path(relative_name(path, corpus)).parts[0].lower()
+        lang = folder if folder in LANGUAGES else hint
+    if lang not in LANGUAGES:
+        raise IngestError(
+            f"{path.name}: unknown language {lang or '(none)'!r}; put the file in zh/ or en/ "
+            "or give --lang zh|en."
+        )
+    return lang
+
+
+def _committee_code(symbol: str, committee: str) -> str:
+    m = re.search(r"[(（]([A-Z]{2,8})[)）]", committee)
+    if m:
+        return m.group(1)
+    parts = symbol.split("/")
+    return parts[1] if parts[0] == "WO" and len(parts) > 2 else parts[0]
+
+
+def load_document(
+    path: Path,
+    corpus: Path,
+    metadata: dict[str, dict] | None = None,
+    *,
+    symbol: str | None = None,
+    lang: str | None = None,
+) -> Document:
+    """Read and split one file; raise IngestError with one clear sentence if it cannot be."""
+    try:
+        source = read_source(path)
+    except SourceError as err:
+        raise IngestError(str(err)) from err
+    parsed = split_text(source.text)
+    if not parsed.numbered:
+        raise IngestError(f'{path.name}: no numbered paragraphs ("1. …") were found in the text.')
+    name = relative_name(path, corpus)
+    entry = (metadata or {}).get(name, {})
+    front = parsed.front
+    raw_symbol = symbol or front.symbol or entry.get("symbol") or symbol_from_filename(path.stem)
+    if not raw_symbol:
+        raise IngestError(
+            f"{path.name}: no document symbol in its header, {METADATA_FILE} or file name; "
+            "give one with --symbol."
+        )
+    try:
+        canonical = normalize_symbol(raw_symbol)
+    except SymbolError as err:
+        raise IngestError(f"{path.name}: {err}") from err
+    language = _language(path, corpus, front.lang_hint, lang)
+    committee = front.committee or entry.get("committee", "")
+    title = front.title or entry.get(f"title_{language}") or entry.get("title", "") or canonical
+    meta = DocumentMeta(
+        symbol=canonical,
+        lang=language,
+        title=title,
+        committee=committee,
+        committee_code=_committee_code(canonical, committee or entry.get("committee", "")),
+        session=front.session or str(entry.get("session", "")),
+        date=front.date or str(entry.get("date", "")),
+        meeting=front.meeting or entry.get("meeting", ""),
+        original_language=front.original_language or entry.get("original_language", ""),
+    )
+    return Document(meta, tuple(parsed.blocks), name, source.sha256, source.encoding)
+
+
+@dataclass(frozen=True)
+class Failure:
+    """A file that was not indexed, and why (one sentence)."""
+
+    source: str
+    reason: str
+
+
+def load_corpus(corpus: Path) -> tuple[list[Document], list[Failure]]:
+    """Load every file of the corpus folder; bad files become Failures, the rest still load."""
+    metadata = load_metadata(corpus)
+    documents: dict[str, Document] = {}
+    failures: list[Failure] = []
+    for path in discover(corpus):
+        name = relative_name(path, corpus)
+        try:
+            doc = load_document(path, corpus, metadata)
+        except IngestError as err:
+            failures.append(Failure(name, str(err)))
+            continue
+        if doc.key in documents:
+            other = documents[doc.key].source
+            failures.append(
+                Failure(
+                    name,
+                    f"{path.name}: {doc.meta.symbol} ({doc.meta.lang}) is already "
+                    f"provided by {other}; each symbol and language may come from one file.",
+                )
+            )
+            continue
+        documents[doc.key] = doc
+    for failure in failures:
+        log.warning("%s", failure.reason)
+    return list(documents.values()), failures

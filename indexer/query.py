@@ -1,0 +1,106 @@
+"""Parse what a user types into a structured query. Nothing typed here ever raises.
+
+Syntax: plain keywords (all must match), ``"quoted phrases"``, ``a OR b``, ``-term`` or
+``NOT term``, and the filters ``symbol:``, ``lang:``, ``committee:``, ``year:``. Wildcards,
+ranges, fuzzy matching and grouping are not offered: their characters are read as spaces. A
+lone quote is ignored; an unknown ``word:word`` (``Re:Search``) is an ordinary keyword.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+MAX_QUERY_CHARS = 500
+MAX_CLAUSES = 24
+FILTERS = ("symbol", "lang", "committee", "year")
+
+_TOKEN = re.compile(
+    r'(?P<neg>-)?"(?P<phrase>[^"]*)"'  # "a phrase" (closed)
+    r"|(?P<fneg>-)?(?P<field>symbol|lang|committee|year):(?P<value>\"[^\"]*\"|\S+)"
+    r"|(?P<word>\S+)",
+    re.I,
+)
+_NOISE = re.compile(r"[()\[\]{}*?~^\\!+<>=]")
+
+
+class QueryTooLong(ValueError):
+    """The query exceeds MAX_QUERY_CHARS."""
+
+
+@dataclass(frozen=True)
+class Clause:
+    """One thing to find: a keyword or an exact phrase."""
+
+    text: str
+    phrase: bool = False
+
+
+@dataclass
+class ParsedQuery:
+    """All `groups` must match (each group is satisfied by any of its clauses); no `negatives`."""
+
+    groups: list[list[Clause]] = field(default_factory=list)
+    negatives: list[Clause] = field(default_factory=list)
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def positives(self) -> list[Clause]:
+        return [c for group in self.groups for c in group]
+
+    @property
+    def empty(self) -> bool:
+        return not self.groups and not self.filters
+
+
+def parse_query(text: str) -> ParsedQuery:
+    """Parse a user query; raises QueryTooLong only, never a syntax error."""
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(
+            f"The query is {len(text)} characters long; the limit is {MAX_QUERY_CHARS}."
+        )
+    text = text.replace("\x00", " ").replace("“", '"').replace("”", '"').replace("＂", '"')
+    if text.count('"') % 2:  # a lone quote: drop the last one
+        i = text.rfind('"')
+        text = text[:i] + " " + text[i + 1 :]
+    parsed = ParsedQuery()
+    negate_next = False
+    join_next = False
+    for m in _TOKEN.finditer(text):
+        if len(parsed.positives) + len(parsed.negatives) >= MAX_CLAUSES:
+            break
+        if m.group("field"):
+            value = m.group("value").strip('"').strip()
+            if value:
+                parsed.filters.setdefault(m.group("field").lower(), []).append(value)
+            continue
+        if m.group("phrase") is not None:
+            words = " ".join(_NOISE.sub(" ", m.group("phrase")).split())
+            clauses = [Clause(words, phrase=True)] if words else []
+            negative = bool(m.group("neg"))
+        else:
+            word = m.group("word")
+            if word in ("OR", "|", "||"):
+                join_next = bool(parsed.groups)
+                continue
+            if word in ("AND", "&&"):
+                continue
+            if word == "NOT":
+                negate_next = True
+                continue
+            negative = word.startswith("-") and len(word) > 1
+            pieces = _NOISE.sub(" ", word[1:] if negative else word).split()
+            clauses = [Clause(p.strip("-:")) for p in pieces if p.strip("-:")]
+        negative = negative or negate_next
+        negate_next = False
+        if not clauses:
+            continue
+        if negative:
+            parsed.negatives.extend(clauses)
+        elif join_next:
+            parsed.groups[-1].extend(clauses[:1])
+            parsed.groups.extend([c] for c in clauses[1:])
+        else:
+            parsed.groups.extend([c] for c in clauses)
+        join_next = False
+    return parsed

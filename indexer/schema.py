@@ -1,0 +1,37 @@
+"""The Whoosh schema: one index document per block (paragraph, heading, annex page, title)."""
+
+from __future__ import annotations
+
+from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
+
+from indexer.analysis import CharAnalyzer, WordAnalyzer
+
+SCHEMA_VERSION = 1
+
+
+def build_schema() -> Schema:
+    return Schema(
+        key=ID(stored=True, unique=True),  # symbol|lang|label
+        doc=ID(stored=True),  # symbol|lang: what an update replaces
+        unit=ID(stored=True),  # symbol|label: the bilingual unit
+        symbol=ID(stored=True),
+        lang=ID(stored=True),
+        label=ID(stored=True),
+        kind=ID(stored=True),
+        order=NUMERIC(stored=True, sortable=True),
+        number=NUMERIC(stored=True),
+        section=STORED,
+        body=STORED,
+        words=TEXT(analyzer=WordAnalyzer(), phrase=True),
+        chars=TEXT(analyzer=CharAnalyzer(), phrase=True),
+        title=STORED,
+        committee=STORED,
+        committee_code=ID(stored=True),
+        session=STORED,
+        date=STORED,
+        year=ID(stored=True),
+        meeting=STORED,
+        original_language=STORED,
+        source=STORED,
+        sha256=STORED,
+    )

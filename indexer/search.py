@@ -1,0 +1,433 @@
+"""Search API: query string -> SearchPage of Hits; documents and paragraphs by symbol.
+
+``SearchIndex(root)`` opens the live index generation once and reopens it when a build or an
+update switches in a new one, so a long-running process (the web app) never needs a restart.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from whoosh import query as wq
+from whoosh import sorting
+
+from indexer.analysis import phrase_units, query_words, relaxed_words, scan
+from indexer.highlight import Segment, fragment, match_spans, segments, to_html
+from indexer.query import Clause, ParsedQuery, parse_query
+from indexer.store import current_generation, open_generation
+from indexer.symbols import SymbolError, normalize_symbol
+
+log = logging.getLogger(__name__)
+
+MAX_PAGE_SIZE = 100
+MAX_PAGE = 1000
+FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
+WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching block."""
+
+    symbol: str
+    lang: str
+    paragraph: str  # the label: "11", "h3", "annex-1", "title"
+    kind: str
+    title: str
+    section: str
+    score: float
+    text: str
+    highlight: str  # escaped HTML, matches in <mark>
+    segments: list[Segment] = field(default_factory=list, compare=False)
+    date: str = ""
+    committee: str = ""
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data.pop("segments")
+        return data
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results for a query."""
+
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    took_ms: float
+    relaxed: bool = False  # no exact match: words of the query found separately
+    symbol: str | None = None  # the query names a document that is in the index
+    sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "page_size": self.page_size,
+            "took_ms": round(self.took_ms, 1),
+            "relaxed": self.relaxed,
+            "symbol": self.symbol,
+            "hits": [hit.to_json() for hit in self.hits],
+            "sections": [hit.to_json() for hit in self.sections],
+            "facets": self.facets,
+        }
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """A block of a document as shown on its page."""
+
+    symbol: str
+    lang: str
+    paragraph: str
+    kind: str
+    section: str
+    text: str
+    order: int
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document (all its language versions) as stored in the index."""
+
+    symbol: str
+    versions: dict[str, dict]  # lang -> metadata (title, committee, session, date, ...)
+    blocks: list[BlockView]
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.versions)
+
+    def to_json(self) -> dict:
+        first = self.versions[self.languages[0]]
+        return {
+            "symbol": self.symbol,
+            "title": first["title"],
+            "committee": first["committee"],
+            "session": first["session"],
+            "date": first["date"],
+            "languages": self.languages,
+            "versions": self.versions,
+            "paragraphs": [b.to_json() for b in self.blocks],
+        }
+
+
+# --- query building ----------------------------------------------------------------------
+
+
+def patterns(clause: Clause) -> list[list[str]]:
+    """The `chars` term runs that a clause matches (used for querying and highlighting)."""
+    units = phrase_units(clause.text)
+    return [units] if units else []
+
+
+def clause_query(clause: Clause) -> wq.Query | None:
+    """A clause matches its exact character run; a jieba-word match of it ranks higher."""
+    units = phrase_units(clause.text)
+    if not units:
+        return None
+    words = query_words(clause.text)
+    chars_q = wq.Term("chars", units[0]) if len(units) == 1 else wq.Phrase("chars", units)
+    words_q = wq.Term("words", words[0]) if len(words) == 1 else wq.Phrase("words", words)
+    words_q.boost = WORDS_BOOST
+    return wq.Or([words_q, chars_q])
+
+
+def relaxed_clause_query(clause: Clause) -> tuple[wq.Query | None, list[list[str]]]:
+    """A long unquoted CJK clause as all of its shorter words, anywhere in the paragraph."""
+    parts, pats = [], []
+    for word in relaxed_words(clause.text):
+        sub = clause_query(Clause(word))
+        if sub is not None:
+            parts.append(sub)
+            pats.extend(patterns(Clause(word)))
+    return (wq.And(parts) if parts else None), pats
+
+
+def _relaxable(clause: Clause) -> bool:
+    if clause.phrase:
+        return False
+    return any(p.kind == "cjk" and len(p.text) >= 4 for p in scan(clause.text))
+
+
+def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
+    """Filters as a Whoosh query (values of one filter OR-ed, filters AND-ed)."""
+    parts = []
+    for name, values in filters.items():
+        terms = []
+        for value in values:
+            if name == "symbol":
+                try:
+                    terms.append(wq.Term("symbol", normalize_symbol(value)))
+                except SymbolError:
+                    terms.append(wq.NullQuery)
+            elif name == "lang":
+                terms.append(wq.Term("lang", value.lower()))
+            elif name == "committee":
+                terms.append(wq.Term("committee_code", value.upper()))
+            elif name == "year":
+                terms.append(wq.Term("year", value))
+        if terms:
+            parts.append(wq.Or(terms))
+    return wq.And(parts) if parts else None
+
+
+def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[wq.Query | None, list]:
+    """The Whoosh query for a parsed query, and the highlight patterns."""
+    musts, pats = [], []
+    for group in parsed.groups:
+        alternatives = []
+        for clause in group:
+            if relaxed and _relaxable(clause):
+                q, clause_pats = relaxed_clause_query(clause)
+            else:
+                q, clause_pats = clause_query(clause), patterns(clause)
+            if q is not None:
+                alternatives.append(q)
+                pats.extend(clause_pats)
+        if alternatives:
+            musts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+    if not musts and not parsed.filters:
+        return None, []
+    positive = wq.And(musts) if musts else wq.Every()
+    negatives = [q for q in map(clause_query, parsed.negatives) if q is not None]
+    if negatives:
+        positive = wq.AndNot(positive, wq.Or(negatives))
+    return positive, pats
+
+
+# --- the index handle ----------------------------------------------------------------------
+
+
+class SearchIndex:
+    """Read access to an index root; reopens by itself when a new generation goes live."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = Path(root)
+        self._lock = threading.Lock()
+        self._local = threading.local()
+        self._ix = None
+        self._generation: Path | None = None
+        self.manifest: dict = {}
+
+    def _index(self):
+        live = current_generation(self.root)
+        if self._ix is None or live != self._generation:
+            with self._lock:
+                if self._ix is None or current_generation(self.root) != self._generation:
+                    self._ix, self._generation, self.manifest = open_generation(self.root)
+                    log.info("opened index generation %s", self._generation.name)
+        return self._ix
+
+    def searcher(self):
+        """A per-thread searcher on the live generation (Whoosh searchers are not shared)."""
+        ix = self._index()
+        cached = getattr(self._local, "searcher", None)
+        if cached is None or cached[0] is not ix:
+            if cached is not None:
+                cached[1].close()
+            self._local.searcher = (ix, ix.searcher())
+        return self._local.searcher[1]
+
+    # -- search
+    def search(
+        self,
+        text: str,
+        *,
+        page: int = 1,
+        page_size: int = 10,
+        filters: dict[str, list[str]] | None = None,
+    ) -> SearchPage:
+        """Run a user query. Raises QueryTooLong for an over-long query, nothing else."""
+        started = time.perf_counter()
+        parsed = parse_query(text)
+        for name, values in (filters or {}).items():
+            if any(values):
+                parsed.filters.setdefault(name, []).extend(v for v in values if v)
+        page = min(max(1, page), MAX_PAGE)
+        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+        searcher = self.searcher()
+        symbol = self.symbol_in_index(text.strip())
+        relaxed = False
+        q, pats = build_query(parsed)
+        results = self._run(searcher, q, parsed, page, page_size)
+        if (
+            results is not None
+            and not (results.total or results.sections)
+            and any(map(_relaxable, parsed.positives))
+        ):
+            q, pats = build_query(parsed, relaxed=True)
+            results = self._run(searcher, q, parsed, page, page_size)
+            relaxed = True
+        if results is None:
+            return SearchPage(text, 0, page, page_size, [], _ms(started), symbol=symbol)
+        hits = [self._hit(stored, score, pats) for stored, score in results.items]
+        sections = [self._hit(stored, score, pats) for stored, score in results.sections]
+        return SearchPage(
+            text,
+            results.total,
+            page,
+            page_size,
+            hits,
+            _ms(started),
+            relaxed=relaxed and bool(hits or sections),
+            symbol=symbol,
+            sections=sections,
+            facets=results.facets,
+        )
+
+    def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int):
+        if q is None:
+            return None
+        flt = filter_query(parsed.filters)
+        if isinstance(q, wq.Every):
+            q, flt = (flt or q), None
+        blocks = wq.Or([wq.Term("kind", "paragraph"), wq.Term("kind", "annex")])
+        flt = wq.And([flt, blocks]) if flt is not None else blocks
+        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
+        found = searcher.search(q, limit=page * page_size, filter=flt, groupedby=facets)
+        counts = {
+            FACETS[name]: dict(sorted(found.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
+            for name in FACETS
+        }
+        start = (page - 1) * page_size
+        items = [(hit.fields(), hit.score) for hit in found[start : start + page_size]]
+        sections = []
+        if page == 1:
+            heads = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
+            scope = filter_query(parsed.filters)
+            heads = wq.And([scope, heads]) if scope is not None else heads
+            sections = [
+                (hit.fields(), hit.score) for hit in searcher.search(q, limit=5, filter=heads)
+            ]
+        return _Results(len(found), items, sections, counts)
+
+    @staticmethod
+    def _hit(stored: dict, score: float | None, pats: list[list[str]]) -> Hit:
+        text = stored["body"]
+        spans = match_spans(text, pats)
+        segs = fragment(text, spans)
+        return Hit(
+            symbol=stored["symbol"],
+            lang=stored["lang"],
+            paragraph=stored["label"],
+            kind=stored["kind"],
+            title=stored["title"],
+            section=stored.get("section", ""),
+            score=round(float(score or 0.0), 4),
+            text=text,
+            highlight=to_html(segs),
+            segments=segs,
+            date=stored.get("date", ""),
+            committee=stored.get("committee", ""),
+        )
+
+    # -- documents
+    def symbol_in_index(self, text: str) -> str | None:
+        """The canonical symbol if `text` names a document in the index."""
+        try:
+            symbol = normalize_symbol(text)
+        except SymbolError:
+            return None
+        return symbol if self.searcher().document_number(symbol=symbol) is not None else None
+
+    def document(self, symbol: str, highlight: str = "") -> DocumentView | None:
+        """Every block of a document, in order, all languages; None if the symbol is unknown."""
+        try:
+            canonical = normalize_symbol(symbol)
+        except SymbolError:
+            return None
+        stored = list(self.searcher().documents(symbol=canonical))
+        if not stored:
+            return None
+        stored.sort(key=lambda s: (s["lang"], s["order"]))
+        versions = {}
+        for s in stored:
+            versions.setdefault(
+                s["lang"],
+                {
+                    k: s.get(k, "")
+                    for k in (
+                        "title",
+                        "committee",
+                        "session",
+                        "date",
+                        "meeting",
+                        "original_language",
+                        "source",
+                    )
+                },
+            )
+        blocks = [
+            BlockView(
+                s["symbol"],
+                s["lang"],
+                s["label"],
+                s["kind"],
+                s.get("section", ""),
+                s["body"],
+                s["order"],
+            )
+            for s in stored
+        ]
+        return DocumentView(canonical, versions, blocks)
+
+    def paragraph(self, symbol: str, label: str) -> list[BlockView]:
+        """The block `label` of a document in every language it exists in ([] if none)."""
+        doc = self.document(symbol)
+        if doc is None:
+            return []
+        return [b for b in doc.blocks if b.paragraph == label.strip()]
+
+    def stats(self) -> dict:
+        """The corpus at a glance: documents, paragraphs, languages, last update."""
+        self._index()
+        counts = self.manifest.get("counts", {})
+        docs = self.manifest.get("documents", [])
+        return {
+            "documents": len({d["symbol"] for d in docs}),
+            "versions": counts.get("documents", 0),
+            "paragraphs": counts.get("paragraphs", 0),
+            "blocks": counts.get("blocks", 0),
+            "languages": sorted({d["lang"] for d in docs}),
+            "built": self.manifest.get("built", ""),
+        }
+
+
+@dataclass(frozen=True)
+class _Results:
+    total: int
+    items: list[tuple[dict, float | None]]
+    sections: list[tuple[dict, float | None]]
+    facets: dict[str, dict[str, int]]
+
+
+def highlight_text(text: str, query: str) -> list[Segment]:
+    """Whole-text segments with the query's matches marked (for a document page)."""
+    try:
+        parsed = parse_query(query)
+    except ValueError:
+        return [(text, False)]
+    pats = [p for c in parsed.positives for p in patterns(c)]
+    return segments(text, match_spans(text, pats))
+
+
+def _ms(started: float) -> float:
+    return (time.perf_counter() - started) * 1000
