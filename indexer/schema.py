@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis import CharAnalyzer, WordAnalyzer
+from indexer.corpus import Document
 
 SCHEMA_VERSION = 1
 
@@ -35,3 +38,34 @@ def build_schema() -> Schema:
         source=STORED,
         sha256=STORED,
     )
+
+
+def block_fields(doc: Document) -> Iterator[dict]:
+    """The Whoosh fields of every block of a document."""
+    meta = doc.meta
+    for order, block in enumerate(doc.blocks):
+        yield {
+            "key": f"{meta.symbol}|{meta.lang}|{block.label}",
+            "doc": doc.key,
+            "unit": f"{meta.symbol}|{block.label}",
+            "symbol": meta.symbol,
+            "lang": meta.lang,
+            "label": block.label,
+            "kind": block.kind,
+            "order": order,
+            "number": block.number if block.number is not None else -1,
+            "section": block.section,
+            "body": block.text,
+            "words": block.text,
+            "chars": block.text,
+            "title": meta.title,
+            "committee": meta.committee,
+            "committee_code": meta.committee_code,
+            "session": meta.session,
+            "date": meta.date,
+            "year": meta.year,
+            "meeting": meta.meeting,
+            "original_language": meta.original_language,
+            "source": doc.source,
+            "sha256": doc.sha256,
+        }

@@ -33,7 +33,7 @@ from whoosh import index as whoosh_index
 from indexer import glossary
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.corpus import Document, Failure, load_corpus
-from indexer.schema import SCHEMA_VERSION, build_schema
+from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
 
 log = logging.getLogger(__name__)
 
@@ -182,37 +182,6 @@ def _versions() -> dict[str, str]:
         except pkg_metadata.PackageNotFoundError:
             found[dist] = "unknown"
     return found
-
-
-def block_fields(doc: Document) -> Iterator[dict]:
-    """The Whoosh fields of every block of a document."""
-    meta = doc.meta
-    for order, block in enumerate(doc.blocks):
-        yield {
-            "key": f"{meta.symbol}|{meta.lang}|{block.label}",
-            "doc": doc.key,
-            "unit": f"{meta.symbol}|{block.label}",
-            "symbol": meta.symbol,
-            "lang": meta.lang,
-            "label": block.label,
-            "kind": block.kind,
-            "order": order,
-            "number": block.number if block.number is not None else -1,
-            "section": block.section,
-            "body": block.text,
-            "words": block.text,
-            "chars": block.text,
-            "title": meta.title,
-            "committee": meta.committee,
-            "committee_code": meta.committee_code,
-            "session": meta.session,
-            "date": meta.date,
-            "year": meta.year,
-            "meeting": meta.meeting,
-            "original_language": meta.original_language,
-            "source": doc.source,
-            "sha256": doc.sha256,
-        }
 
 
 def document_entry(doc: Document) -> dict:
