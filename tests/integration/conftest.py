@@ -1,0 +1,18 @@
+import pytest
+
+from indexer.config import bundled_corpus
+from indexer.search import SearchIndex
+from indexer.store import build
+
+
+@pytest.fixture(scope="session")
+def seed_index_root(tmp_path_factory):
+    """An index of the bundled corpus, built once for the integration tests."""
+    root = tmp_path_factory.mktemp("index")
+    build(bundled_corpus(), root)
+    return root
+
+
+@pytest.fixture(scope="session")
+def seed_index(seed_index_root):
+    return SearchIndex(seed_index_root)

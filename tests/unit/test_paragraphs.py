@@ -1,0 +1,127 @@
+"""The splitter on the seed documents: counts, exact texts, headings, annex, no artefacts."""
+
+import pytest
+
+from indexer.config import bundled_corpus
+from indexer.paragraphs import split_text
+
+CDIP = bundled_corpus() / "zh" / "000_2d0040b54b707a96.txt"
+PBC = bundled_corpus() / "zh" / "001_7a5e94ffd6a0d071.txt"
+
+
+@pytest.fixture(scope="module")
+def cdip():
+    return split_text(CDIP.read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def pbc():
+    return split_text(PBC.read_text(encoding="utf-8"))
+
+
+def blocks_by_label(parsed):
+    return {b.label: b for b in parsed.blocks}
+
+
+def test_numbered_paragraphs_are_complete_and_in_order(cdip, pbc):
+    assert [b.label for b in cdip.numbered] == [str(n) for n in range(1, 22)]
+    assert [b.label for b in pbc.numbered] == [str(n) for n in range(1, 18)]
+
+
+def test_wrapped_lines_are_joined_without_spaces_between_chinese(cdip):
+    assert blocks_by_label(cdip)["11"].text == (
+        "技术促进机制（TFM）由第三次发展筹资问题国际会议“亚的斯亚贝巴行动议程”（AAAA）建立，"
+        "在 2030 年议程中通过。它旨在通过利用科技和创新支持实现 SDG。"
+    )
+
+
+def test_a_full_line_ending_a_sentence_does_not_end_the_paragraph(cdip):
+    assert blocks_by_label(cdip)["4"].text == (
+        "2017 年 2 月 9 日，总干事向日内瓦多位大使和常驻代表作了关于“WIPO 和 SDG”的简要介绍。"
+        "他的发言载于本文件附件。"
+    )
+
+
+def test_page_break_continuation_stays_in_its_paragraph(pbc):
+    text = blocks_by_label(pbc)["10"].text
+    assert "保持一致。应当指出的是" in text
+    assert text.endswith("无论是否与联合国可持续发展合作框架有关。")
+
+
+def test_sub_items_stay_inside_their_paragraph_on_lines_of_their_own(cdip, pbc):
+    assert blocks_by_label(cdip)["1"].text.split("\n")[1:] == [
+        "(a) WIPO 独自开展的活动或倡议；",
+        "(b) WIPO 作为联合国系统的一部分开展的活动；以及",
+        "(c) WIPO 应成员国要求向其提供的援助。",
+    ]
+    lines = blocks_by_label(cdip)["7"].text.split("\n")
+    assert [line.split("）")[0] + "）" for line in lines[1:]] == ["（i）", "（ii）", "（iii）"]
+    pbc1 = blocks_by_label(pbc)["1"].text.split("\n")
+    assert pbc1[1].startswith("(i) 请秘书处继续") and pbc1[2].startswith("(ii) 请秘书处就")
+
+
+def test_headings_are_blocks_of_their_own_and_sections_of_what_follows(cdip, pbc):
+    headings = [b.text for b in cdip.blocks if b.kind == "heading"]
+    assert headings == [
+        "WIPO 对落实 SDG 及其相关具体目标所作的贡献",
+        "（a）WIPO 独自开展的活动或倡议",
+        "（b）WIPO 作为联合国系统的一部分开展的活动",
+        "联合国峰会（2015 年 9月 25 日至 27日）",
+        "技术促进机制",
+        "联合国可持续发展问题高级别政治论坛（HLPF）",
+        "SDG 指标框架机构间专家组",
+        "（c）WIPO 应成员国要求向其提供的援助",
+    ]
+    by = blocks_by_label(cdip)
+    assert by["11"].section == "技术促进机制"
+    assert not by["3"].text.endswith("贡献")  # the heading is not glued onto ¶3
+    assert by["10"].text.endswith("由巴西和法国政府共同主办。")
+    assert [b.text for b in pbc.blocks if b.kind == "heading"] == [
+        "背 景",
+        "产权组织的发展工作：现行工作模式",
+        "加入可持续发展集团和对产权组织发展工作的影响",
+        "机遇和挑战",
+    ]
+
+
+def test_a_heading_wrapped_over_two_lines_is_one_heading():
+    text = (
+        "计划和预算委员会\n\n秘书处编拟\n\n1. 第一段。\n\n"
+        "加入可持续发展集团和对产权组织发展工作的影\n\n响\n\n2. 第二段。\n"
+    )
+    parsed = split_text(text)
+    assert [(b.kind, b.text) for b in parsed.blocks if b.kind != "title"] == [
+        ("paragraph", "第一段。"),
+        ("heading", "加入可持续发展集团和对产权组织发展工作的影响"),
+        ("paragraph", "第二段。"),
+    ]
+
+
+def test_annex_blocks_have_no_artefacts(cdip):
+    annex = [b for b in cdip.blocks if b.kind == "annex"]
+    assert [b.label for b in annex] == ["annex-1", "annex-2"]
+    assert annex[1].text.split("\n")[:4] == [
+        "可持续发展目标（SDG）",
+        "• 2015 年 9 月 25 日在联合国大会上通过",
+        "• 17个目标",
+        "◦ 169个具体目标",
+    ]
+    everything = "".join(b.text for b in cdip.blocks)
+    assert "\uf0a0" not in everything
+    assert "[后接附件]" not in everything and "附件和文件完" not in everything
+
+
+def test_front_matter_is_metadata(cdip, pbc):
+    assert cdip.front.committee == "发展与知识产权委员会（CDIP）"
+    assert cdip.front.session == "19"
+    assert cdip.front.title == "关于 WIPO 对落实可持续发展目标及其相关具体目标所作贡献的报告"
+    assert pbc.front.original_language == "英文"
+    assert pbc.front.date == "2021-08-16"
+    assert pbc.front.session == "33"
+    assert pbc.blocks[0].label == "title" and pbc.blocks[0].text == "加入联合国可持续发展集团"
+
+
+def test_english_versions_split_the_same_way():
+    for name, count in (("cdip_19_6.txt", 21), ("wo_pbc_33_unsdg.txt", 17)):
+        parsed = split_text((bundled_corpus() / "en" / name).read_text(encoding="utf-8"))
+        assert [b.label for b in parsed.numbered] == [str(n) for n in range(1, count + 1)]
