@@ -7,6 +7,8 @@ Two analyzers share one scanner, at index time and at query time:
 - ``CharAnalyzer`` (field ``chars``): every CJK character as a unigram plus the bigram starting
   at it (same position), so any substring of a longer word matches exactly, however jieba
   segments it.
+- ``EnglishAnalyzer`` (field ``en``): Latin words lowercased, stop words dropped, Porter-stemmed
+  (``working groups`` matches ``Working Group``); CJK text is ignored.
 
 In both, a compound such as ``CDIP/17/8``, ``72/279``, ``17.6`` or ``IAEG-SDG`` is one position
 holding the whole token and its parts, so ``CDIP/17/8`` matches that symbol and not
@@ -27,7 +29,7 @@ from whoosh.analysis import Analyzer, Token
 
 from indexer.normalize import Folded, fold
 
-ANALYSIS_VERSION = 1
+ANALYSIS_VERSION = 2
 
 CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _SCAN = re.compile(
@@ -126,6 +128,25 @@ def char_terms(text: str) -> Iterator[Term]:
             pos += 1
 
 
+def english_terms(text: str) -> Iterator[Term]:
+    """Terms of the `en` field: stemmed Latin words without stop words; compounds kept whole."""
+    from whoosh.analysis import STOP_WORDS
+    from whoosh.lang.porter import stem
+
+    pos = 0
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            continue
+        if word_parts(piece.text):
+            yield from _compound(piece, pos)
+        elif piece.text in STOP_WORDS:
+            continue
+        else:
+            word = piece.text.replace("’", "'").removesuffix("'s")
+            yield (stem(word) if word.isalpha() else word, pos, *piece.span(0, len(piece.text)))
+        pos += 1
+
+
 def _compound(piece: Piece, pos: int) -> Iterator[Term]:
     yield (piece.text, pos, *piece.span(0, len(piece.text)))
     if word_parts(piece.text):
@@ -184,6 +205,15 @@ class CharAnalyzer(_TermAnalyzer):
     terms = staticmethod(char_terms)
 
 
+class EnglishAnalyzer(_TermAnalyzer):
+    """Stemmed English words without stop words; compounds whole."""
+
+    terms = staticmethod(english_terms)
+
+
+TERMS_BY_FIELD = {"words": word_terms, "chars": char_terms, "en": english_terms}
+
+
 def phrase_units(text: str) -> list[str]:
     """The `chars` terms that match `text` as an exact run at consecutive positions.
 
@@ -199,6 +229,21 @@ def phrase_units(text: str) -> list[str]:
         else:
             units.append(piece.text)
     return units
+
+
+def english_units(text: str) -> list[str]:
+    """The `en` terms that match `text` at consecutive positions (compounds whole)."""
+    units: list[str] = []
+    last = None
+    for term, pos, _, _ in english_terms(text):
+        if pos != last:
+            units.append(term)
+        last = pos
+    return units
+
+
+def has_cjk(text: str) -> bool:
+    return any(piece.kind == "cjk" for piece in scan(text))
 
 
 def query_words(text: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sys
@@ -52,6 +53,8 @@ def _run_build(corpus: Path, root: Path) -> None:
         f"({report.blocks} blocks) in {report.seconds:.1f} s into {root}.",
         err=True,
     )
+    for source, encoding in sorted(report.encodings.items()):
+        click.echo(f"  read {source} as {encoding}", err=True)
     for failure in report.failures:
         click.secho(f"  skipped {failure.source}: {failure.reason}", fg="yellow", err=True)
     if report.failures:
@@ -101,8 +104,11 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
 @click.option("--symbol", help="Only this document, e.g. CDIP/19/6.")
+@click.option(
+    "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
+)
 @index_option
-def search_command(query, as_json, limit, page, lang, symbol, index_path) -> None:
+def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_path) -> None:
     """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
 
     Example: docsearch search '"可持续发展集团" lang:zh'
@@ -110,7 +116,9 @@ def search_command(query, as_json, limit, page, lang, symbol, index_path) -> Non
     index = ensure_index(config.index_dir(index_path))
     filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
     try:
-        result = index.search(query, page=page, page_size=limit, filters=filters)
+        result = index.search(
+            query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
+        )
     except QueryTooLong as err:
         raise click.ClickException(str(err)) from err
     except StoreError as err:
@@ -122,6 +130,8 @@ def search_command(query, as_json, limit, page, lang, symbol, index_path) -> Non
         f"{(page - 1) * limit + 1}–{(page - 1) * limit + len(result.hits)}" if result.hits else "0"
     )
     click.secho(f"{result.total} paragraphs ({shown} shown, {result.took_ms:.0f} ms)", dim=True)
+    for expansion in result.expansions:
+        click.secho(f"also searched for {expansion.typed}: {', '.join(expansion.added)}", dim=True)
     if result.relaxed:
         click.secho(
             "No exact match; paragraphs containing all the words of the query:", fg="yellow"
@@ -130,10 +140,14 @@ def search_command(query, as_json, limit, page, lang, symbol, index_path) -> Non
         click.echo()
         where = f" · {hit.section}" if hit.section else ""
         click.secho(f"{hit.symbol} ¶{hit.paragraph} ({hit.lang}){where}", bold=True)
-        click.echo(
-            "  "
-            + "".join(click.style(t, fg="yellow", bold=True) if m else t for t, m in hit.segments)
-        )
+        click.echo("  " + _styled(hit.segments))
+        if hit.counterpart:
+            click.secho(f"  ({hit.counterpart.lang}) ", dim=True, nl=False)
+            click.echo(_styled(hit.counterpart.segments))
+
+
+def _styled(segments) -> str:
+    return "".join(click.style(t, fg="yellow", bold=True) if m else t for t, m in segments)
 
 
 def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
@@ -226,3 +240,189 @@ def serve_command(host, port, threads, index_path, corpus_path) -> None:
     app = create_app({"INDEX_DIR": str(root)})
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
+
+
+# -- keeping the index in line with the corpus folder (indexer.update)
+
+
+def _fail_on_store_error(func):
+    """Turn StoreError into one-sentence ClickException for the commands below."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except StoreError as err:
+            message = str(err)
+            raise click.ClickException(message[0].upper() + message[1:]) from err
+
+    return wrapper
+
+
+def _print_update(report, root: Path) -> None:
+    """The update summary on stderr: documents, paragraphs, failures, time."""
+    say = functools.partial(click.echo, err=True)
+    if report.rebuilt:
+        say(f"Built the whole index ({report.rebuilt}).")
+    if not report.changed:
+        say(
+            f"Index is up to date: {report.unchanged} documents unchanged, nothing to do "
+            f"({report.seconds:.2f} s)."
+        )
+    else:
+        say(
+            f"Updated {root} in {report.seconds:.2f} s: {len(report.added)} added, "
+            f"{len(report.replaced)} replaced, {len(report.removed)} removed, "
+            f"{report.unchanged} unchanged documents; numbered paragraphs "
+            f"+{report.paragraphs_added} -{report.paragraphs_removed}."
+        )
+    for label, names in (
+        ("added", report.added),
+        ("replaced", report.replaced),
+        ("removed", report.removed),
+    ):
+        for name in names:
+            say(f"  {label} {name}")
+    for source, encoding in sorted(report.encodings.items()):
+        say(f"  read {source} as {encoding}")
+    for failure in report.failures:
+        kept = " (its previously indexed version is kept)" if failure.source in report.kept else ""
+        click.secho(f"  failed {failure.source}: {failure.reason}{kept}", fg="yellow", err=True)
+    if report.failures:
+        say(f"{len(report.failures)} file(s) could not be indexed.")
+
+
+def _exit_for(report) -> None:
+    if report is not None and report.failures:
+        raise click.exceptions.Exit(1)
+
+
+@main.command("update")
+@corpus_option
+@index_option
+@_fail_on_store_error
+def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
+    """Bring the index in line with the corpus folder, touching only what changed.
+
+    New files are added, changed files (content hash or metadata.toml entry) replace their
+    document's paragraphs, files gone from the folder are removed. Running it twice changes
+    nothing the second time. Exit code 1 if any file could not be indexed.
+
+    Example: docsearch update --corpus corpus/
+    """
+    from indexer.update import update
+
+    root = config.index_dir(index_path)
+    report = update(config.corpus_dir(corpus_path), root)
+    _print_update(report, root)
+    _exit_for(report)
+
+
+@main.command("add")
+@click.argument("files", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--symbol", help="The documents' symbol, if their header does not state it.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
+@corpus_option
+@index_option
+@_fail_on_store_error
+def add_command(files, symbol, lang, corpus_path, index_path) -> None:
+    """Copy files into the corpus folder (zh/ or en/ by language) and index them.
+
+    --symbol is recorded in the corpus folder's metadata.toml and the language by the folder the
+    file is copied to, so a later `docsearch build` gives the same result. A file with the same
+    name and document replaces the earlier copy. Exit code 1 if any file could not be indexed.
+
+    Example: docsearch add cdip_30_2.pdf --lang en
+    """
+    from indexer.update import add_files
+
+    corpus = config.corpus_dir(corpus_path)
+    root = config.index_dir(index_path)
+    report = add_files(corpus, root, list(files), symbol=symbol, lang=lang)
+    for given, target in report.copied.items():
+        click.echo(f"Copied {given} to {target} in {corpus}.", err=True)
+    if report.metadata_added:
+        click.echo(f"Recorded symbol {symbol} in {corpus / 'metadata.toml'}.", err=True)
+    for failure in report.failures:
+        click.secho(f"  refused {failure.source}: {failure.reason}", fg="yellow", err=True)
+    if report.update is not None:
+        _print_update(report.update, root)
+    if report.failures or (report.update is not None and report.update.failures):
+        raise click.exceptions.Exit(1)
+
+
+@main.command("remove")
+@click.argument("symbol")
+@click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language version.")
+@click.option(
+    "--delete",
+    is_flag=True,
+    help="Delete the corpus file(s) instead of moving them to <corpus>/.removed/.",
+)
+@corpus_option
+@index_option
+@_fail_on_store_error
+def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
+    """Remove a document from the index and take its file(s) out of the corpus folder.
+
+    By default the files are MOVED to <corpus>/.removed/ (hidden folders are never indexed, so a
+    later update or build does not bring the document back; move a file back to restore it).
+    With --delete they are deleted.
+
+    Example: docsearch remove CDIP/19/6 --lang en
+    """
+    from indexer.update import remove_document
+
+    corpus = config.corpus_dir(corpus_path)
+    root = config.index_dir(index_path)
+    report = remove_document(corpus, root, symbol, lang=lang, delete=delete)
+    for source, dest in report.moved.items():
+        click.echo(f"Moved {source} to {dest} in {corpus}.", err=True)
+    for source in report.deleted:
+        click.echo(f"Deleted {source} from {corpus}.", err=True)
+    if report.update is not None:
+        _print_update(report.update, root)
+
+
+@main.command("watch")
+@corpus_option
+@index_option
+@click.option(
+    "--interval", default=2.0, show_default=True, type=click.FloatRange(0.05), help="Seconds."
+)
+def watch_command(corpus_path, index_path, interval) -> None:
+    """Poll the corpus folder and update the index when changed files have settled.
+
+    A file has settled when its size and modification time are the same in two polls in a row.
+    Ctrl-C stops it.
+
+    Example: docsearch watch --corpus corpus/ --interval 2
+    """
+    from indexer.update import watch
+
+    corpus = config.corpus_dir(corpus_path)
+    root = config.index_dir(index_path)
+    if not corpus.is_dir():
+        raise click.ClickException(f"The corpus folder {corpus} does not exist.")
+    click.echo(f"Watching {corpus} every {interval:g} s (index {root}); Ctrl-C stops.", err=True)
+    try:
+        watch(corpus, root, interval, on_update=lambda r: _print_update(r, root))
+    except KeyboardInterrupt:
+        click.echo("Stopped watching.", err=True)
+
+
+@main.command("optimize")
+@index_option
+@_fail_on_store_error
+def optimize_command(index_path) -> None:
+    """Merge the index's segments into one, as a new generation (searches may get faster).
+
+    Example: docsearch optimize
+    """
+    from indexer.store import optimize
+
+    root = config.index_dir(index_path)
+    name, before, seconds = optimize(root)
+    click.echo(
+        f"Merged {before} segments into one in {seconds:.1f} s (generation {name}).", err=True
+    )

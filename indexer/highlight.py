@@ -1,7 +1,8 @@
 """Highlights on exactly the matched characters, computed with the same analysis as the index.
 
 A match is found on the `chars` terms of the stored text (every phrase the index can match is
-an exact run there), and reported as character spans of the original text. Output is either
+an exact run there) or, for English words, on the stemmed `en` terms, and reported as character
+spans of the original text. Output is either
 (text, marked) segments for templates or escaped HTML with <mark> for the JSON contract.
 """
 
@@ -12,20 +13,25 @@ from collections.abc import Iterable
 
 from markupsafe import escape
 
-from indexer.analysis import char_terms
+from indexer.analysis import TERMS_BY_FIELD
 
 Segment = tuple[str, bool]
+Pattern = tuple[str, list[str]]  # (field, terms at consecutive positions)
 
 
-def match_spans(text: str, patterns: Iterable[list[str]]) -> list[tuple[int, int]]:
-    """Spans of `text` where each pattern (a list of consecutive `chars` terms) occurs, merged."""
-    at: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-    for term, pos, start, end in char_terms(text):
-        at[pos].setdefault(term, (start, end))
+def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]:
+    """Spans of `text` where each pattern occurs, found with that field's analysis, merged."""
+    by_field: dict[str, dict[int, dict[str, tuple[int, int]]]] = {}
     spans = []
-    for units in patterns:
+    for field, units in patterns:
         if not units:
             continue
+        if field not in by_field:
+            at: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
+            for term, pos, start, end in TERMS_BY_FIELD[field](text):
+                at[pos].setdefault(term, (start, end))
+            by_field[field] = at
+        at = by_field[field]
         for pos, terms in at.items():
             if units[0] not in terms:
                 continue

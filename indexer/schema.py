@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import CharAnalyzer, WordAnalyzer
+from indexer.analysis import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
 from indexer.corpus import Document
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -27,6 +27,7 @@ def build_schema() -> Schema:
         body=STORED,
         words=TEXT(analyzer=WordAnalyzer(), phrase=True),
         chars=TEXT(analyzer=CharAnalyzer(), phrase=True),
+        en=TEXT(analyzer=EnglishAnalyzer(), phrase=True),
         title=STORED,
         committee=STORED,
         committee_code=ID(stored=True),
@@ -58,6 +59,7 @@ def block_fields(doc: Document) -> Iterator[dict]:
             "body": block.text,
             "words": block.text,
             "chars": block.text,
+            "en": block.text,
             "title": meta.title,
             "committee": meta.committee,
             "committee_code": meta.committee_code,

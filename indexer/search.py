@@ -15,9 +15,9 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import sorting
 
-from indexer.analysis import phrase_units, query_words, relaxed_words, scan
-from indexer.highlight import Segment, fragment, match_spans, segments, to_html
-from indexer.query import Clause, ParsedQuery, parse_query
+from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
+from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
+from indexer.query import ParsedQuery, parse_query
 from indexer.store import current_generation, open_generation
 from indexer.symbols import SymbolError, normalize_symbol
 
@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
-WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
+OTHER_LANG = {"zh": "en", "en": "zh"}
 
 
 @dataclass(frozen=True)
@@ -45,10 +45,11 @@ class Hit:
     segments: list[Segment] = field(default_factory=list, compare=False)
     date: str = ""
     committee: str = ""
+    counterpart: Hit | None = None  # the same paragraph in the other language
 
     def to_json(self) -> dict:
-        data = asdict(self)
-        data.pop("segments")
+        data = {k: v for k, v in asdict(self).items() if k not in ("segments", "counterpart")}
+        data["counterpart"] = self.counterpart.to_json() if self.counterpart else None
         return data
 
 
@@ -66,6 +67,7 @@ class SearchPage:
     symbol: str | None = None  # the query names a document that is in the index
     sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
+    expansions: list[Expansion] = field(default_factory=list)  # what the glossary added
 
     @property
     def pages(self) -> int:
@@ -84,6 +86,7 @@ class SearchPage:
             "hits": [hit.to_json() for hit in self.hits],
             "sections": [hit.to_json() for hit in self.sections],
             "facets": self.facets,
+            "expansions": [{"typed": e.typed, "added": list(e.added)} for e in self.expansions],
         }
 
 
@@ -129,90 +132,6 @@ class DocumentView:
         }
 
 
-# --- query building ----------------------------------------------------------------------
-
-
-def patterns(clause: Clause) -> list[list[str]]:
-    """The `chars` term runs that a clause matches (used for querying and highlighting)."""
-    units = phrase_units(clause.text)
-    return [units] if units else []
-
-
-def clause_query(clause: Clause) -> wq.Query | None:
-    """A clause matches its exact character run; a jieba-word match of it ranks higher."""
-    units = phrase_units(clause.text)
-    if not units:
-        return None
-    words = query_words(clause.text)
-    chars_q = wq.Term("chars", units[0]) if len(units) == 1 else wq.Phrase("chars", units)
-    words_q = wq.Term("words", words[0]) if len(words) == 1 else wq.Phrase("words", words)
-    words_q.boost = WORDS_BOOST
-    return wq.Or([words_q, chars_q])
-
-
-def relaxed_clause_query(clause: Clause) -> tuple[wq.Query | None, list[list[str]]]:
-    """A long unquoted CJK clause as all of its shorter words, anywhere in the paragraph."""
-    parts, pats = [], []
-    for word in relaxed_words(clause.text):
-        sub = clause_query(Clause(word))
-        if sub is not None:
-            parts.append(sub)
-            pats.extend(patterns(Clause(word)))
-    return (wq.And(parts) if parts else None), pats
-
-
-def _relaxable(clause: Clause) -> bool:
-    if clause.phrase:
-        return False
-    return any(p.kind == "cjk" and len(p.text) >= 4 for p in scan(clause.text))
-
-
-def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
-    """Filters as a Whoosh query (values of one filter OR-ed, filters AND-ed)."""
-    parts = []
-    for name, values in filters.items():
-        terms = []
-        for value in values:
-            if name == "symbol":
-                try:
-                    terms.append(wq.Term("symbol", normalize_symbol(value)))
-                except SymbolError:
-                    terms.append(wq.NullQuery)
-            elif name == "lang":
-                terms.append(wq.Term("lang", value.lower()))
-            elif name == "committee":
-                terms.append(wq.Term("committee_code", value.upper()))
-            elif name == "year":
-                terms.append(wq.Term("year", value))
-        if terms:
-            parts.append(wq.Or(terms))
-    return wq.And(parts) if parts else None
-
-
-def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[wq.Query | None, list]:
-    """The Whoosh query for a parsed query, and the highlight patterns."""
-    musts, pats = [], []
-    for group in parsed.groups:
-        alternatives = []
-        for clause in group:
-            if relaxed and _relaxable(clause):
-                q, clause_pats = relaxed_clause_query(clause)
-            else:
-                q, clause_pats = clause_query(clause), patterns(clause)
-            if q is not None:
-                alternatives.append(q)
-                pats.extend(clause_pats)
-        if alternatives:
-            musts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
-    if not musts and not parsed.filters:
-        return None, []
-    positive = wq.And(musts) if musts else wq.Every()
-    negatives = [q for q in map(clause_query, parsed.negatives) if q is not None]
-    if negatives:
-        positive = wq.AndNot(positive, wq.Or(negatives))
-    return positive, pats
-
-
 # --- the index handle ----------------------------------------------------------------------
 
 
@@ -254,32 +173,39 @@ class SearchIndex:
         page: int = 1,
         page_size: int = 10,
         filters: dict[str, list[str]] | None = None,
+        expand_terms: bool = True,
     ) -> SearchPage:
-        """Run a user query. Raises QueryTooLong for an over-long query, nothing else."""
+        """Run a user query: one hit per bilingual unit (symbol, paragraph), best language first.
+
+        Raises QueryTooLong for an over-long query, nothing else.
+        """
         started = time.perf_counter()
         parsed = parse_query(text)
         for name, values in (filters or {}).items():
             if any(values):
                 parsed.filters.setdefault(name, []).extend(v for v in values if v)
+        expansions: list[Expansion] = []
+        if expand_terms:
+            parsed, expansions = expand(parsed)
         page = min(max(1, page), MAX_PAGE)
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
         searcher = self.searcher()
-        symbol = self.symbol_in_index(text.strip())
-        relaxed = False
         q, pats = build_query(parsed)
         results = self._run(searcher, q, parsed, page, page_size)
+        relaxed = False
         if (
             results is not None
             and not (results.total or results.sections)
-            and any(map(_relaxable, parsed.positives))
+            and any(map(relaxable, parsed.positives))
         ):
             q, pats = build_query(parsed, relaxed=True)
             results = self._run(searcher, q, parsed, page, page_size)
             relaxed = True
+        symbol = self.symbol_in_index(text.strip())
         if results is None:
             return SearchPage(text, 0, page, page_size, [], _ms(started), symbol=symbol)
-        hits = [self._hit(stored, score, pats) for stored, score in results.items]
-        sections = [self._hit(stored, score, pats) for stored, score in results.sections]
+        hits = [self._unit_hit(searcher, stored, score, pats) for stored, score in results.items]
+        sections = [_hit(stored, score, pats) for stored, score in results.sections]
         return SearchPage(
             text,
             results.total,
@@ -291,6 +217,7 @@ class SearchIndex:
             symbol=symbol,
             sections=sections,
             facets=results.facets,
+            expansions=expansions,
         )
 
     def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int):
@@ -302,42 +229,41 @@ class SearchIndex:
         blocks = wq.Or([wq.Term("kind", "paragraph"), wq.Term("kind", "annex")])
         flt = wq.And([flt, blocks]) if flt is not None else blocks
         facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        found = searcher.search(q, limit=page * page_size, filter=flt, groupedby=facets)
+        facets["unit"] = sorting.FieldFacet("unit", maptype=sorting.Count)
+        wanted = page * page_size
+        limit = wanted * 2
+        while True:  # one hit per unit: the best-scoring language version
+            found = searcher.search(q, limit=limit, filter=flt, groupedby=facets)
+            best: dict[str, tuple[dict, float | None]] = {}
+            for hit in found:
+                best.setdefault(hit["unit"], (hit.fields(), hit.score))
+            if len(best) >= wanted or found.scored_length() < limit:
+                break
+            limit *= 2
         counts = {
             FACETS[name]: dict(sorted(found.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
             for name in FACETS
         }
         start = (page - 1) * page_size
-        items = [(hit.fields(), hit.score) for hit in found[start : start + page_size]]
+        items = list(best.values())[start : start + page_size]
         sections = []
         if page == 1:
             heads = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
             scope = filter_query(parsed.filters)
             heads = wq.And([scope, heads]) if scope is not None else heads
-            sections = [
-                (hit.fields(), hit.score) for hit in searcher.search(q, limit=5, filter=heads)
-            ]
-        return _Results(len(found), items, sections, counts)
+            best_heads: dict[str, tuple[dict, float | None]] = {}
+            for hit in searcher.search(q, limit=10, filter=heads):
+                best_heads.setdefault(hit["unit"], (hit.fields(), hit.score))
+            sections = list(best_heads.values())[:5]
+        return _Results(len(found.groups("unit")), items, sections, counts)
 
     @staticmethod
-    def _hit(stored: dict, score: float | None, pats: list[list[str]]) -> Hit:
-        text = stored["body"]
-        spans = match_spans(text, pats)
-        segs = fragment(text, spans)
-        return Hit(
-            symbol=stored["symbol"],
-            lang=stored["lang"],
-            paragraph=stored["label"],
-            kind=stored["kind"],
-            title=stored["title"],
-            section=stored.get("section", ""),
-            score=round(float(score or 0.0), 4),
-            text=text,
-            highlight=to_html(segs),
-            segments=segs,
-            date=stored.get("date", ""),
-            committee=stored.get("committee", ""),
-        )
+    def _unit_hit(searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
+        """The hit with its twin in the other language (same symbol and label), if there is one."""
+        other = OTHER_LANG.get(stored["lang"])
+        twin = searcher.document(key=f"{stored['symbol']}|{other}|{stored['label']}")
+        counterpart = _hit(twin, None, pats) if twin else None
+        return _hit(stored, score, pats, counterpart)
 
     # -- documents
     def symbol_in_index(self, text: str) -> str | None:
@@ -419,12 +345,36 @@ class _Results:
     facets: dict[str, dict[str, int]]
 
 
-def highlight_text(text: str, query: str) -> list[Segment]:
+def _hit(
+    stored: dict, score: float | None, pats: list[Pattern], counterpart: Hit | None = None
+) -> Hit:
+    text = stored["body"]
+    segs = fragment(text, match_spans(text, pats))
+    return Hit(
+        symbol=stored["symbol"],
+        lang=stored["lang"],
+        paragraph=stored["label"],
+        kind=stored["kind"],
+        title=stored["title"],
+        section=stored.get("section", ""),
+        score=round(float(score or 0.0), 4),
+        text=text,
+        highlight=to_html(segs),
+        segments=segs,
+        date=stored.get("date", ""),
+        committee=stored.get("committee", ""),
+        counterpart=counterpart,
+    )
+
+
+def highlight_text(text: str, query: str, expand_terms: bool = True) -> list[Segment]:
     """Whole-text segments with the query's matches marked (for a document page)."""
     try:
         parsed = parse_query(query)
     except ValueError:
         return [(text, False)]
+    if expand_terms:
+        parsed, _ = expand(parsed)
     pats = [p for c in parsed.positives for p in patterns(c)]
     return segments(text, match_spans(text, pats))
 

@@ -1,0 +1,191 @@
+"""How a parsed query becomes a Whoosh query, glossary expansions and highlight patterns.
+
+Each clause (a keyword or a quoted phrase) matches its exact character run (`chars`), ranks
+higher when it also matches as jieba words (`words`), and, when it is English, matches stemmed
+English words (`en`). Glossary expansion turns a clause that names a glossary concept into
+"any of the concept's terms" in both languages (WIPO -> 产权组织, 世界知识产权组织).
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+
+from whoosh import query as wq
+from whoosh.analysis import STOP_WORDS
+
+from indexer.analysis import english_units, has_cjk, phrase_units, query_words, relaxed_words, scan
+from indexer.glossary import Concept, load_glossary
+from indexer.highlight import Pattern
+from indexer.normalize import fold_query_text
+from indexer.query import Clause, ParsedQuery
+from indexer.symbols import SymbolError, normalize_symbol
+
+WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
+MAX_GLOSSARY_WORDS = 8  # longest glossary term, in query keywords, that expansion looks for
+# Acronyms that are also ordinary English words expand only when typed in capitals.
+_COMMON_WORDS = set(STOP_WORDS) | {"who", "ace", "fit", "it", "us", "can", "may", "abc", "ip"}
+
+
+@dataclass(frozen=True)
+class Expansion:
+    """What the glossary added for one part of the query."""
+
+    typed: str
+    added: tuple[str, ...]
+
+
+def _key(term: str, exact_case: bool = False) -> str:
+    folded = " ".join(fold_query_text(term).split())
+    return ("=" + term) if exact_case else folded
+
+
+def _case_sensitive(term: str) -> bool:
+    return term.isascii() and term.isupper() and term.lower() in _COMMON_WORDS
+
+
+@functools.cache
+def _lookup() -> dict[str, Concept]:
+    table: dict[str, Concept] = {}
+    for concept in load_glossary():
+        for term in concept.terms:
+            table.setdefault(_key(term, _case_sensitive(term)), concept)
+    return table
+
+
+def find_concept(text: str) -> Concept | None:
+    """The glossary concept `text` names, if any (case-insensitive except for word-acronyms)."""
+    table = _lookup()
+    return table.get("=" + text) or (
+        None if text.lower() in _COMMON_WORDS else table.get(_key(text))
+    )
+
+
+def expand(parsed: ParsedQuery) -> tuple[ParsedQuery, list[Expansion]]:
+    """Replace clauses that name glossary concepts by all of the concept's terms."""
+    groups, expansions = [], []
+    i = 0
+    while i < len(parsed.groups):
+        group = parsed.groups[i]
+        match = None
+        if len(group) == 1 and group[0].phrase:
+            concept = find_concept(group[0].text)
+            match = (concept, 1, group[0].text) if concept else None
+        elif len(group) == 1:
+            # The longest run of single keywords that names a concept ("Open Working Group").
+            for n in range(min(MAX_GLOSSARY_WORDS, len(parsed.groups) - i), 0, -1):
+                run = parsed.groups[i : i + n]
+                if any(len(g) != 1 or g[0].phrase for g in run):
+                    continue
+                typed = " ".join(g[0].text for g in run)
+                concept = find_concept(typed)
+                if concept:
+                    match = (concept, n, typed)
+                    break
+        if match is None:
+            groups.append(group)
+            i += 1
+            continue
+        concept, n, typed = match
+        typed_key = _key(typed)
+        terms = [t for t in concept.terms if _key(t) != typed_key]
+        first = Clause(typed, phrase=n > 1 or group[0].phrase)
+        groups.append([first] + [Clause(t, phrase=True) for t in terms])
+        expansions.append(Expansion(typed, tuple(terms)))
+        i += n
+    return ParsedQuery(groups, parsed.negatives, parsed.filters), expansions
+
+
+def patterns(clause: Clause) -> list[Pattern]:
+    """What a clause highlights: its exact character run, and its English stems."""
+    found: list[Pattern] = []
+    units = phrase_units(clause.text)
+    if units:
+        found.append(("chars", units))
+    if not has_cjk(clause.text):
+        english = english_units(clause.text)
+        if english:
+            found.append(("en", english))
+    return found
+
+
+def _term_or_phrase(field: str, terms: list[str]) -> wq.Query:
+    return wq.Term(field, terms[0]) if len(terms) == 1 else wq.Phrase(field, terms)
+
+
+def clause_query(clause: Clause) -> wq.Query | None:
+    """Characters for exactness, jieba words for ranking, stems for English."""
+    units = phrase_units(clause.text)
+    if not units:
+        return None
+    words_q = _term_or_phrase("words", query_words(clause.text))
+    words_q.boost = WORDS_BOOST
+    alternatives = [words_q, _term_or_phrase("chars", units)]
+    if not has_cjk(clause.text):
+        english = english_units(clause.text)
+        if english:
+            alternatives.append(_term_or_phrase("en", english))
+    return wq.Or(alternatives)
+
+
+def relaxable(clause: Clause) -> bool:
+    """An unquoted Chinese keyword of four characters or more may be relaxed to its words."""
+    return not clause.phrase and any(
+        p.kind == "cjk" and len(p.text) >= 4 for p in scan(clause.text)
+    )
+
+
+def _relaxed(clause: Clause) -> tuple[wq.Query | None, list[Pattern]]:
+    parts, pats = [], []
+    for word in relaxed_words(clause.text):
+        sub = clause_query(Clause(word))
+        if sub is not None:
+            parts.append(sub)
+            pats.extend(patterns(Clause(word)))
+    return (wq.And(parts) if parts else None), pats
+
+
+def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
+    """Filters as a Whoosh query (values of one filter OR-ed, filters AND-ed)."""
+    parts = []
+    for name, values in filters.items():
+        terms = []
+        for value in values:
+            if name == "symbol":
+                try:
+                    terms.append(wq.Term("symbol", normalize_symbol(value)))
+                except SymbolError:
+                    terms.append(wq.NullQuery)
+            elif name == "lang":
+                terms.append(wq.Term("lang", value.lower()))
+            elif name == "committee":
+                terms.append(wq.Term("committee_code", value.upper()))
+            elif name == "year":
+                terms.append(wq.Term("year", value))
+        if terms:
+            parts.append(wq.Or(terms))
+    return wq.And(parts) if parts else None
+
+
+def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[wq.Query | None, list]:
+    """The Whoosh query for a parsed query, and the highlight patterns of its positive parts."""
+    musts, pats = [], []
+    for group in parsed.groups:
+        alternatives = []
+        for clause in group:
+            if relaxed and relaxable(clause):
+                q, clause_pats = _relaxed(clause)
+            else:
+                q, clause_pats = clause_query(clause), patterns(clause)
+            if q is not None:
+                alternatives.append(q)
+                pats.extend(clause_pats)
+        if alternatives:
+            musts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+    if not musts and not parsed.filters:
+        return None, []
+    positive = wq.And(musts) if musts else wq.Every()
+    negatives = [q for q in map(clause_query, parsed.negatives) if q is not None]
+    if negatives:
+        positive = wq.AndNot(positive, wq.Or(negatives))
+    return positive, pats
