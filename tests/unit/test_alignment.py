@@ -1,0 +1,31 @@
+"""Alignment of zh/en versions: the seeds align; a missing paragraph is reported."""
+
+from dataclasses import replace
+
+from indexer.alignment import alignment_problems
+from indexer.config import bundled_corpus
+from indexer.corpus import load_corpus
+
+
+def test_seed_versions_are_aligned_paragraph_by_paragraph():
+    documents, failures = load_corpus(bundled_corpus())
+    assert not failures
+    assert alignment_problems(documents) == []
+    by_key = {d.key: d for d in documents}
+    for symbol, count in (("CDIP/19/6", 21), ("WO/PBC/33/PROVISIONAL", 17)):
+        zh, en = by_key[f"{symbol}|zh"], by_key[f"{symbol}|en"]
+        assert [b.label for b in zh.blocks] == [b.label for b in en.blocks]
+        assert sum(b.kind == "paragraph" for b in en.blocks) == count
+
+
+def test_a_missing_paragraph_is_reported():
+    documents, _ = load_corpus(bundled_corpus())
+    broken = [
+        replace(d, blocks=tuple(b for b in d.blocks if b.label != "7"))
+        if d.key == "CDIP/19/6|en"
+        else d
+        for d in documents
+    ]
+    assert alignment_problems(broken) == [
+        "CDIP/19/6: versions are not aligned (20 numbered in en, 21 numbered in zh; only in zh: 7)."
+    ]
