@@ -84,11 +84,17 @@ def load_metadata(corpus: Path) -> dict[str, dict]:
 
 
 def discover(corpus: Path) -> list[Path]:
-    """Every indexable file under the corpus folder, in a stable order."""
+    """Every indexable file under the corpus folder, in a stable order.
+
+    Hidden files and everything under hidden folders (such as ``.removed/``, where
+    ``docsearch remove`` puts removed files) are skipped.
+    """
     return sorted(
         p
         for p in corpus.rglob("*")
-        if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES and not p.name.startswith(".")
+        if p.is_file()
+        and p.suffix.lower() in SUPPORTED_SUFFIXES
+        and not any(part.startswith(".") for part in p.relative_to(corpus).parts)
     )
 
 
@@ -173,6 +179,7 @@ class Failure:
 
     source: str
     reason: str
+    duplicate: bool = False  # the file is fine, but another file has its symbol and language
 
 
 def load_corpus(corpus: Path) -> tuple[list[Document], list[Failure]]:
@@ -194,6 +201,7 @@ def load_corpus(corpus: Path) -> tuple[list[Document], list[Failure]]:
                     name,
                     f"{path.name}: {doc.meta.symbol} ({doc.meta.lang}) is already "
                     f"provided by {other}; each symbol and language may come from one file.",
+                    duplicate=True,
                 )
             )
             continue

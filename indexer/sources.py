@@ -10,7 +10,8 @@ Chinese texts: byte-order mark (UTF-8 / UTF-16), then UTF-8, then GB18030 (a sup
 GB2312) if the result looks like Chinese or ASCII text, and only as a last resort
 charset-normalizer. PDF and DOCX files are turned into text laid out like the corpus text files:
 one text line per line and a blank line between paragraphs, so that paragraph numbers such as
-``"1. "`` start a line.
+``"1. "`` start a line; a form feed marks the start of a new page (every PDF page, explicit page
+breaks in DOCX), which the paragraph splitter reads as a page break.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ from pathlib import Path
 import charset_normalizer
 import docx
 from docx.document import Document as DocxDocument
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.ns import nsmap
 from lxml import etree
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTContainer, LTTextLine
@@ -116,6 +119,7 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
 def _read_bytes(path: Path, name: str, max_bytes: int) -> bytes:
     """Return the file's bytes, refusing files larger than ``max_bytes``."""
     limit = f"{max_bytes / _MIB:g} MB"
+    data = b""
     try:
         size = path.stat().st_size
         if size <= max_bytes:
@@ -151,8 +155,11 @@ _PRIVATE_USE = re.compile(r"[\ue000-\uf8ff\U000f0000-\U0010ffff]")
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
 _ASCII_TEXT = re.compile(r"[\t\n\f\r\x20-\x7e]")
 _SAMPLE_CHARS = 200_000  # the text checks look at this many characters at most
-_DETECTOR_MIN_BYTES = 32  # charset-normalizer guesses on shorter input are unreliable
-_DETECTOR_MAX_CHAOS = 0.1
+_DETECTOR_MIN_BYTES = 16  # charset-normalizer guesses on shorter input are unreliable
+_DETECTOR_MAX_CHAOS = 0.1  # charset-normalizer's "mess" ratio: 0 for clean text
+_DETECTOR_TIE = 0.05  # decodings this close to the least chaotic one count as equally likely
+# Legacy encodings of the UN languages: Western European, traditional Chinese, Cyrillic, Arabic.
+_PREFERRED_ENCODINGS = ("cp1252", "big5", "cp1251", "cp1256")
 
 
 def _decode_text(data: bytes, name: str, path: Path) -> tuple[str, str]:
@@ -246,13 +253,14 @@ def _looks_like_chinese_or_ascii(text: str) -> bool:
 
     Real (simplified) Chinese text is almost entirely ASCII plus GB2312 characters, and its Han
     characters are nearly all from GB2312 level 1 (the 3,755 common ones). Text in another
-    encoding decoded as GB18030 spreads evenly over rare characters instead.
+    encoding decoded as GB18030 spreads evenly over rare characters instead (Big5), or over
+    only part of level 1 (EUC-KR Korean).
     """
     sample = text[:_SAMPLE_CHARS]
     if not sample or not _looks_like_text(sample):
         return False
     common = len(_ASCII_TEXT.findall(sample))
-    han = common_han = 0
+    han = common_han = upper_han = 0
     for ch in sample:
         if ch < "\x80":
             continue
@@ -263,22 +271,45 @@ def _looks_like_chinese_or_ascii(text: str) -> bool:
             han += 1
             if len(encoded) == 2 and 0xB0 <= encoded[0] <= 0xD7:
                 common_han += 1
-    if common < 0.9 * len(sample):
+                upper_han += encoded[0] >= 0xC9
+    if len(sample) - common > max(2, 0.1 * len(sample)):
         return False
-    return han - common_han <= max(1, 0.2 * han)
+    if han - common_han > max(1, 0.2 * han):
+        return False
+    # EUC-KR Hangul bytes fall in GB2312 rows 0xB0-0xC8 only; Chinese text uses the rows above
+    # for over 15% of its characters (的, 会, 议, 员, 知, 识, 组, 织, ...).
+    return han < 20 or upper_han >= 0.05 * han
 
 
 def _detect(data: bytes) -> tuple[str, str] | None:
-    """Last resort: charset-normalizer, accepted only when confident and the text looks sane."""
+    """Last resort: charset-normalizer, accepted only when confident and the text looks sane.
+
+    Confident means: the least chaotic decodings (BOM-less UTF-16/32 guesses are ignored) all
+    give the same text, or one of them is an encoding this corpus plausibly holds
+    (``_PREFERRED_ENCODINGS``): the detector ranks e.g. cp1250 and cp1252 alike on French text.
+    """
     if len(data) < _DETECTOR_MIN_BYTES:
         return None
-    best = charset_normalizer.from_bytes(data).best()
-    if best is None or best.encoding.startswith("utf") or best.chaos > _DETECTOR_MAX_CHAOS:
+    matches = [m for m in charset_normalizer.from_bytes(data) if not m.encoding.startswith("utf")]
+    if not matches:
         return None
-    text = str(best)
-    if not text.strip() or not _looks_like_text(text):
+    least = min(m.chaos for m in matches)
+    if least > _DETECTOR_MAX_CHAOS:
         return None
-    return text, best.encoding
+    near = [m for m in matches if m.chaos <= least + _DETECTOR_TIE]
+    choice: tuple[str, str] | None = None
+    for preferred in _PREFERRED_ENCODINGS:
+        if any(preferred in (m.encoding, *m.could_be_from_charset) for m in near):
+            try:
+                choice = data.decode(preferred), preferred
+            except UnicodeDecodeError:
+                continue
+            break
+    if choice is None and len({str(m) for m in near}) == 1:
+        choice = str(near[0]), near[0].encoding
+    if choice is None or not choice[0].strip() or not _looks_like_text(choice[0]):
+        return None
+    return choice
 
 
 # --------------------------------------------------------------------------------------------
@@ -287,7 +318,7 @@ def _detect(data: bytes) -> tuple[str, str] | None:
 _CID = re.compile(r"\(cid:\d+\)")
 # A line that starts a new paragraph even when the spacing above it is tight.
 _PARAGRAPH_START = re.compile(
-    r"^(?:\d{1,3}\.|\([0-9A-Za-z]{1,4}\)|（[0-9一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)\s*\S"
+    r"^(?:\d{1,3}\.(?!\d)|\([0-9A-Za-z]{1,4}\)|（[0-9一二三四五六七八九十]{1,3}）|[一二三四五六七八九十]{1,3}、)\s*\S"
 )
 _SAME_ROW_OVERLAP = 0.5  # share of the smaller line height two lines must overlap to share a row
 _PARAGRAPH_GAP = 0.6  # a vertical gap larger than this share of the line height ends a paragraph
@@ -317,22 +348,26 @@ def _pdf_to_text(data: bytes, name: str, path: Path) -> str:
     if b"%PDF-" not in data[:1024]:
         raise SourceError(f"File {name} is not a PDF file (it has no PDF header).", path=path)
     pages: list[str] = []
-    try:
-        for page in extract_pages(io.BytesIO(data), laparams=_la_params()):
-            page_text = _page_text(page)
-            if page_text:
-                pages.append(page_text)
-    except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
-        raise SourceError(
-            f"File {name} is an encrypted PDF that cannot be read without its password.",
-            path=path,
-        ) from exc
-    except Exception as exc:  # pdfminer raises many exception types on damaged files
-        logger.debug("pdfminer failed on %s", name, exc_info=True)
-        raise SourceError(
-            f"File {name} could not be read as a PDF: it is damaged or not a valid PDF file.",
-            path=path,
-        ) from exc
+    layouts = extract_pages(io.BytesIO(data), laparams=_la_params())
+    while True:
+        try:
+            page = next(layouts)
+        except StopIteration:
+            break
+        except (PDFPasswordIncorrect, PDFEncryptionError) as exc:
+            raise SourceError(
+                f"File {name} is an encrypted PDF that cannot be read without its password.",
+                path=path,
+            ) from exc
+        except Exception as exc:  # pdfminer raises many exception types on damaged files
+            logger.debug("pdfminer failed on %s", name, exc_info=True)
+            raise SourceError(
+                f"File {name} could not be read as a PDF: it is damaged or not a valid PDF file.",
+                path=path,
+            ) from exc
+        page_text = _page_text(page)
+        if page_text:
+            pages.append(page_text)
     text = "\n\n\f".join(pages)  # a form feed starts each new page, as the splitter expects
     text, unmapped = _CID.subn("", text)
     if unmapped:
@@ -391,14 +426,12 @@ def _text_lines(container: LTContainer) -> Iterator[LTTextLine]:
 # --------------------------------------------------------------------------------------------
 # DOCX
 
-_W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
-_MC_FALLBACK = "{http://schemas.openxmlformats.org/markup-compatibility/2006}Fallback"
-_RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+_W = "{" + nsmap["w"] + "}"  # the WordprocessingML namespace, as lxml spells tags
 # Subtrees whose text is not part of the visible paragraph text.
 _SKIP_TAGS = frozenset(
     _W + tag
     for tag in ("pPr", "rPr", "del", "moveFrom", "instrText", "delText", "sdtPr", "fldData")
-) | {_MC_FALLBACK}
+)
 _MANUAL_LABEL_TAB = re.compile(r"^(\(?[0-9A-Za-z]{1,4}[.)])\t+")
 _PAGE_BREAK = "\x00"  # stands for <w:br w:type="page"/> (XML text cannot contain NUL)
 
@@ -487,8 +520,9 @@ class _DocxWalker:
                 continue
             line = line.strip()
             if line:
-                lines.append((self.page_break, line))
-                self.page_break = False
+                # In a table the row takes the page break, not the cell's paragraph.
+                lines.append((self.page_break and not in_table, line))
+                self.page_break = self.page_break and in_table
         if not lines:
             return "", text_boxes
         first = _MANUAL_LABEL_TAB.sub(r"\1 ", lines[0][1])
@@ -507,8 +541,8 @@ def _collect_runs(el: etree._Element, parts: list[str], text_boxes: list[etree._
     """Append the visible text under ``el`` to ``parts`` in document order."""
     for child in el:
         tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIP_TAGS:
-            continue
+        if not isinstance(tag, str) or tag in _SKIP_TAGS or tag.endswith("}Fallback"):
+            continue  # mc:Fallback repeats the mc:Choice content (text boxes) for old readers
         if tag == _W + "t":
             parts.append(child.text or "")
         elif tag in (_W + "tab", _W + "ptab"):
@@ -572,7 +606,7 @@ class _Numbering:
         self._nums: dict[str, etree._Element] = {}
         self._abstracts: dict[str, etree._Element] = {}
         try:
-            numbering_el = document.part.part_related_by(_RT_NUMBERING).element
+            numbering_el = document.part.part_related_by(RT.NUMBERING).element
         except KeyError:
             numbering_el = None
         if numbering_el is not None:
@@ -601,7 +635,7 @@ class _Numbering:
         if level is None:
             return ""
         overrides = {
-            int(_val(o, "0")): int(_val(o.find(_W + "startOverride"), "0"))
+            _int(o.get(_W + "ilvl")): _int(_val(o.find(_W + "startOverride")))
             for o in num.iterchildren(_W + "lvlOverride")
             if o.find(_W + "startOverride") is not None
         }
@@ -610,7 +644,9 @@ class _Numbering:
         if overrides and num_id not in self._seen_nums:
             counters.clear()
         self._seen_nums.add(num_id)
-        counters[ilvl] = counters[ilvl] + 1 if ilvl in counters else level.start
+        counters[ilvl] = (
+            counters[ilvl] + 1 if ilvl in counters else overrides.get(ilvl, level.start)
+        )
         for deeper in [lvl for lvl in counters if lvl > ilvl]:
             del counters[deeper]
         if level.fmt == "bullet":
@@ -660,10 +696,7 @@ class _Numbering:
             return None
         if ilvl is None and numbered_style is not None:
             ilvl = self._level_for_style(num_id, numbered_style)
-        try:
-            return num_id, int(ilvl or 0)
-        except ValueError:
-            return None
+        return num_id, _int(ilvl)
 
     def _level_for_style(self, num_id: str, style_id: str) -> str | None:
         num = self._nums.get(num_id)
@@ -702,18 +735,24 @@ class _Numbering:
         for override in num.iterchildren(_W + "lvlOverride"):
             lvl_elements.extend(override.iterchildren(_W + "lvl"))  # full redefinitions win
         for lvl in lvl_elements:
-            try:
-                ilvl = int(lvl.get(_W + "ilvl", "0"))
-                start = int(_val(lvl.find(_W + "start"), "0"))
-            except ValueError:
-                continue
-            fmt = _val(lvl.find(_W + "numFmt"), "decimal")
-            levels[ilvl] = _Level(fmt, _val(lvl.find(_W + "lvlText"), ""), start)
+            levels[_int(lvl.get(_W + "ilvl"))] = _Level(
+                fmt=_val(lvl.find(_W + "numFmt"), "decimal") or "decimal",
+                text=_val(lvl.find(_W + "lvlText"), "") or "",
+                start=_int(_val(lvl.find(_W + "start"))),
+            )
         return levels
 
 
 class _UnsupportedFormat(Exception):
     """A numbering format this module does not render."""
+
+
+def _int(value: str | None) -> int:
+    """A decimal attribute value; 0 when missing or malformed (the schema's default)."""
+    try:
+        return int(value or 0)
+    except ValueError:
+        return 0
 
 
 def _val(el: etree._Element | None, default: str | None = None) -> str | None:

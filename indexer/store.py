@@ -4,12 +4,22 @@ Layout of an index root::
 
     CURRENT                  name of the live generation (replaced atomically)
     generations/<name>/      a complete Whoosh index + manifest.json
-    generations/.tmp-<name>/ a generation being built (removed if its builder died)
+    generations/.tmp-<name>/ a generation being written (removed if its writer died)
     lock                     held (flock) by the one writer at a time
 
-A build never touches the live generation: it writes a new one beside it, fsyncs it, renames it
+A writer never touches the live generation: it writes a new one beside it, fsyncs it, renames it
 into place and then replaces CURRENT. Readers see either the old or the new index, never a half
-built one; a killed build leaves only a .tmp directory that the next writer removes.
+built one; a killed writer leaves only a .tmp directory that the next writer removes.
+
+An incremental update (indexer.update) starts its new generation from hard links to the live
+generation's files. That is safe because Whoosh never modifies a file it has written: a segment
+(``MAIN_<id>.seg``) is written once, and every commit writes a new ``_MAIN_<gen>.toc`` (deleted
+documents are recorded in the TOC, not in the segment). Cleaning a linked directory only unlinks
+names in it, never the shared data.
+
+Old generations are removed by the next writer once they are neither live nor the previous
+generation, and have been out of service for ``GENERATION_GRACE`` seconds, so a reader that
+looked at CURRENT just before a switch can still open what it found there.
 """
 
 from __future__ import annotations
@@ -17,10 +27,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import fcntl
+import hashlib
 import json
 import logging
 import os
 import shutil
+import signal
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
@@ -29,16 +41,22 @@ from importlib import metadata as pkg_metadata
 from pathlib import Path
 
 from whoosh import index as whoosh_index
+from whoosh.query import Term
 
 from indexer import glossary
 from indexer.analysis import ANALYSIS_VERSION
-from indexer.corpus import Document, Failure, load_corpus
+from indexer.corpus import Document, Failure, load_corpus, load_metadata
 from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
 
 log = logging.getLogger(__name__)
 
 MANIFEST = "manifest.json"
-LOCK_TIMEOUT = 60.0
+LOCK_TIMEOUT_ENV = "DOCSEARCH_LOCK_TIMEOUT"
+LOCK_TIMEOUT = float(os.environ.get(LOCK_TIMEOUT_ENV) or 60.0)
+GENERATION_GRACE = 60.0  # seconds a retired generation stays on disk for late readers
+CRASH_ENV = "DOCSEARCH_CRASH_AT"  # test hook: SIGKILL this process at a named step
+WRITER_LIMITMB = 256
+WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
 
 
 class StoreError(RuntimeError):
@@ -67,6 +85,7 @@ class BuildReport:
     paragraphs: int
     seconds: float
     failures: list[Failure] = field(default_factory=list)
+    encodings: dict[str, str] = field(default_factory=dict)  # source -> encoding, if not utf-8
 
 
 def generations_dir(root: Path) -> Path:
@@ -104,12 +123,13 @@ def compatibility_problem(manifest: dict) -> str | None:
 
 
 @contextlib.contextmanager
-def writer_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
+def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the index's writer lock; wait at most `timeout` seconds for another writer.
 
     flock is released by the kernel when its holder dies, so a killed writer never leaves a lock
     that blocks the next run.
     """
+    timeout = LOCK_TIMEOUT if timeout is None else timeout
     root.mkdir(parents=True, exist_ok=True)
     with open(root / "lock", "a+") as handle:
         deadline = time.monotonic() + timeout
@@ -132,6 +152,14 @@ def writer_lock(root: Path, timeout: float = LOCK_TIMEOUT) -> Iterator[None]:
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
+def crash_point(step: str) -> None:
+    """Fault injection for the lifecycle tests: die by SIGKILL here if $DOCSEARCH_CRASH_AT names
+    this step. Costs one environment lookup otherwise."""
+    if os.environ.get(CRASH_ENV) == step:
+        log.warning("crash point %s: killing this process", step)
+        os.kill(os.getpid(), signal.SIGKILL)
+
+
 def _fsync_tree(path: Path) -> None:
     for item in path.iterdir():
         if item.is_file():
@@ -148,6 +176,22 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def metadata_fingerprint(entry: dict | None) -> str:
+    """A short hash of the metadata.toml table that applies to a file ("" if none)."""
+    if not entry:
+        return ""
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
 def switch_current(root: Path, name: str) -> None:
     """Point CURRENT at generation `name` atomically (write a temp file, then rename)."""
     tmp = root / f".CURRENT.{os.getpid()}"
@@ -158,20 +202,52 @@ def switch_current(root: Path, name: str) -> None:
     _fsync_dir(root)
 
 
-def remove_stale(root: Path, keep: Iterable[str]) -> None:
-    """Delete generations other than `keep`, including .tmp ones left by killed writers.
+def remove_stale(root: Path, keep: Iterable[str] = (), grace: float | None = None) -> list[str]:
+    """Delete what killed writers left and generations no reader can still need.
 
-    Only call this while holding the writer lock.
+    Removed: every ``.tmp-*`` directory and stray ``.CURRENT.*`` file (only a writer creates
+    them, and the caller holds the writer lock); generations newer than the live one (a writer
+    died between renaming and switching: never live); and older generations except the previous
+    one, once out of service for `grace` seconds (the time their successor went live). Only call
+    this while holding the writer lock. Returns the names removed.
     """
-    keep = set(keep)
+    grace = GENERATION_GRACE if grace is None else grace
     gens = generations_dir(root)
     if not gens.is_dir():
-        return
+        return []
+    live = current_generation(root)
+    keep = set(keep) | ({live.name} if live else set())
+    removed = []
     for path in gens.iterdir():
-        if path.name not in keep:
+        if path.name.startswith(".tmp-"):
             shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
+    finished = sorted(p for p in gens.iterdir() if not p.name.startswith("."))
+    if live is not None:
+        older = [p for p in finished if p.name < live.name]
+        newer = [p for p in finished if p.name > live.name and p.name not in keep]
+        successors = {p.name: q for p, q in zip(older, [*older[1:], live], strict=False)}
+        now = time.time()
+        for path in older[:-1]:
+            retired = _mtime(successors[path.name] / MANIFEST)
+            if path.name not in keep and now - retired >= grace:
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path.name)
+        for path in newer:
+            shutil.rmtree(path, ignore_errors=True)
+            removed.append(path.name)
     for stray in root.glob(".CURRENT.*"):
         stray.unlink(missing_ok=True)
+    if removed:
+        log.info("removed old or unfinished generations: %s", ", ".join(sorted(removed)))
+    return removed
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except FileNotFoundError:
+        return 0.0
 
 
 def _versions() -> dict[str, str]:
@@ -184,12 +260,13 @@ def _versions() -> dict[str, str]:
     return found
 
 
-def document_entry(doc: Document) -> dict:
+def document_entry(doc: Document, metadata: str = "") -> dict:
     return {
         "symbol": doc.meta.symbol,
         "lang": doc.meta.lang,
         "source": doc.source,
         "sha256": doc.sha256,
+        "metadata": metadata,
         "encoding": doc.encoding,
         "title": doc.meta.title,
         "blocks": len(doc.blocks),
@@ -197,72 +274,159 @@ def document_entry(doc: Document) -> dict:
     }
 
 
-def write_generation(
-    root: Path,
-    documents: list[Document],
-    failures: list[Failure],
-    progress: Callable[[Document], None] | None = None,
-) -> BuildReport:
-    """Write a complete new generation from `documents` and make it live. Caller holds the lock."""
-    started = time.perf_counter()
-    name = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
-    gens = generations_dir(root)
-    gens.mkdir(parents=True, exist_ok=True)
-    tmp = gens / f".tmp-{name}"
-    tmp.mkdir()
-    ix = whoosh_index.create_in(str(tmp), build_schema())
-    writer = ix.writer(limitmb=256)
-    try:
-        for doc in documents:
-            for fields in block_fields(doc):
-                writer.add_document(**fields)
-            if progress:
-                progress(doc)
-        writer.commit()
-    except BaseException:
-        writer.cancel()
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
-    ix.close()
-    report = BuildReport(
-        generation=name,
-        documents=len(documents),
-        blocks=sum(len(d.blocks) for d in documents),
-        paragraphs=sum(b.kind == "paragraph" for d in documents for b in d.blocks),
-        seconds=0.0,
-        failures=failures,
-    )
-    manifest = {
+def failure_entry(failure: Failure, sha256: str = "", metadata: str = "") -> dict:
+    """A failed file as the manifest records it (the hash lets an update skip it if unchanged)."""
+    return {**asdict(failure), "sha256": sha256, "metadata": metadata}
+
+
+def new_generation_name() -> str:
+    return datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ") + f"-{os.getpid()}"
+
+
+def make_manifest(entries: list[dict], failures: list[dict], **extra) -> dict:
+    counts = {
+        "documents": len(entries),
+        "blocks": sum(e["blocks"] for e in entries),
+        "paragraphs": sum(e["paragraphs"] for e in entries),
+    }
+    return {
         "schema_version": SCHEMA_VERSION,
         "analysis_version": ANALYSIS_VERSION,
         "glossary": glossary.fingerprint(),
         "versions": _versions(),
         "built": datetime.now(UTC).isoformat(timespec="seconds"),
-        "counts": {
-            k: v for k, v in asdict(report).items() if k in ("documents", "blocks", "paragraphs")
-        },
-        "documents": [document_entry(d) for d in documents],
-        "failures": [asdict(f) for f in failures],
+        "counts": counts,
+        "documents": sorted(entries, key=lambda e: e["source"]),
+        "failures": sorted(failures, key=lambda f: f["source"]),
+        **extra,
     }
+
+
+def check_index(ix, manifest: dict, touched: dict[str, set[str]]) -> None:
+    """Fail loudly (before any switch) if the index disagrees with its manifest.
+
+    Cheap: the live document count must equal the manifest's block count, and every document
+    written in this run (`touched`: doc key -> its block keys) must have exactly one live index
+    document per block key. Duplicates left by a delete that missed would break either check.
+    """
+    expected = manifest["counts"]["blocks"]
+    with ix.searcher() as searcher:
+        found = searcher.doc_count()
+        if found != expected:
+            raise StoreError(
+                f"the new index holds {found} blocks but its manifest lists {expected}; "
+                "the live index was left unchanged."
+            )
+        for doc_key, keys in touched.items():
+            stored = [
+                searcher.stored_fields(n)["key"]
+                for n in searcher.docs_for_query(Term("doc", doc_key))
+            ]
+            if len(stored) != len(set(stored)) or set(stored) != keys:
+                raise StoreError(
+                    f"the new index has duplicate or missing paragraphs for {doc_key}; "
+                    "the live index was left unchanged."
+                )
+
+
+def publish(root: Path, tmp: Path, manifest: dict) -> str:
+    """Write the manifest into `tmp`, fsync it, rename it into place and make it live."""
     (tmp / MANIFEST).write_text(
         json.dumps(manifest, ensure_ascii=False, indent=2), encoding="utf-8"
     )
+    (tmp / WHOOSH_LOCK_FILE).unlink(missing_ok=True)
     _fsync_tree(tmp)
-    final = gens / name
+    crash_point("before-rename")
+    name = tmp.name.removeprefix(".tmp-")
+    final = generations_dir(root) / name
     os.rename(tmp, final)
-    _fsync_dir(gens)
+    _fsync_dir(final.parent)
+    crash_point("before-switch")
     previous = current_generation(root)
     switch_current(root, name)
+    crash_point("after-switch")
     remove_stale(root, keep={name, previous.name if previous else name})
-    report.seconds = time.perf_counter() - started
-    return report
+    return name
+
+
+def start_generation(root: Path) -> Path:
+    """A fresh .tmp generation directory (after clearing what killed writers left)."""
+    remove_stale(root)
+    gens = generations_dir(root)
+    gens.mkdir(parents=True, exist_ok=True)
+    tmp = gens / f".tmp-{new_generation_name()}"
+    tmp.mkdir()
+    return tmp
+
+
+def block_keys(doc: Document) -> set[str]:
+    return {f"{doc.meta.symbol}|{doc.meta.lang}|{b.label}" for b in doc.blocks}
+
+
+def write_generation(
+    root: Path,
+    documents: list[Document],
+    failures: list[Failure],
+    progress: Callable[[Document], None] | None = None,
+    corpus: Path | None = None,
+) -> BuildReport:
+    """Write a complete new generation from `documents` and make it live. Caller holds the lock."""
+    started = time.perf_counter()
+    tmp = start_generation(root)
+    metadata = load_metadata(corpus) if corpus else {}
+    try:
+        ix = whoosh_index.create_in(str(tmp), build_schema())
+        writer = ix.writer(limitmb=WRITER_LIMITMB)
+        try:
+            for doc in documents:
+                for fields in block_fields(doc):
+                    writer.add_document(**fields)
+                if progress:
+                    progress(doc)
+            crash_point("before-commit")
+            writer.commit()
+        except BaseException:
+            writer.cancel()
+            raise
+        crash_point("after-commit")
+        entries = [
+            document_entry(d, metadata_fingerprint(metadata.get(d.source))) for d in documents
+        ]
+        manifest = make_manifest(entries, _failure_entries(failures, corpus, metadata))
+        check_index(ix, manifest, {d.key: block_keys(d) for d in documents})
+        ix.close()
+        name = publish(root, tmp, manifest)
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    return BuildReport(
+        generation=name,
+        documents=len(documents),
+        blocks=manifest["counts"]["blocks"],
+        paragraphs=manifest["counts"]["paragraphs"],
+        seconds=time.perf_counter() - started,
+        failures=failures,
+        encodings={d.source: d.encoding for d in documents if d.encoding != "utf-8"},
+    )
+
+
+def _failure_entries(failures: list[Failure], corpus: Path | None, metadata: dict) -> list[dict]:
+    out = []
+    for failure in failures:
+        sha = ""
+        if corpus is not None and not failure.duplicate:
+            with contextlib.suppress(OSError):
+                sha = file_sha256(corpus / failure.source)
+        fp = metadata_fingerprint(metadata.get(failure.source))
+        out.append(failure_entry(failure, sha, fp))
+    return out
 
 
 def build(
     corpus: Path,
     root: Path,
     progress: Callable[[Document], None] | None = None,
-    lock_timeout: float = LOCK_TIMEOUT,
+    lock_timeout: float | None = None,
 ) -> BuildReport:
     """Rebuild the whole index from the corpus folder into a new generation and switch to it."""
     if not corpus.is_dir():
@@ -270,9 +434,43 @@ def build(
     started = time.perf_counter()
     with writer_lock(root, lock_timeout):
         documents, failures = load_corpus(corpus)
-        report = write_generation(root, documents, failures, progress)
+        report = write_generation(root, documents, failures, progress, corpus)
     report.seconds = time.perf_counter() - started
     return report
+
+
+def link_generation(source: Path, target: Path) -> None:
+    """Hard-link the index files of generation `source` into the empty directory `target`."""
+    for item in source.iterdir():
+        if item.is_file() and item.name not in (MANIFEST, WHOOSH_LOCK_FILE):
+            os.link(item, target / item.name)
+
+
+def optimize(root: Path, lock_timeout: float | None = None) -> tuple[str, int, float]:
+    """Merge the live generation's segments into one, as a new generation.
+
+    Returns (generation name, segments before, seconds)."""
+    started = time.perf_counter()
+    with writer_lock(root, lock_timeout):
+        live = current_generation(root)
+        if live is None:
+            raise IndexMissing(f"there is no index at {root} yet; run `docsearch build`.")
+        manifest = read_manifest(live)
+        tmp = start_generation(root)
+        try:
+            link_generation(live, tmp)
+            ix = whoosh_index.open_dir(str(tmp))
+            before = len(ix._segments())
+            writer = ix.writer(limitmb=WRITER_LIMITMB)
+            writer.commit(optimize=True)
+            manifest = {**manifest, "built": datetime.now(UTC).isoformat(timespec="seconds")}
+            check_index(ix, manifest, {})
+            ix.close()
+            name = publish(root, tmp, manifest)
+        except BaseException:
+            shutil.rmtree(tmp, ignore_errors=True)
+            raise
+    return name, before, time.perf_counter() - started
 
 
 def open_generation(root: Path):
