@@ -1,0 +1,672 @@
+"""The benchmark: build, update, queries, cold start and HTTP, against the obvious design.
+
+    python -m bench --paragraphs 100000 [--json FILE] [--quick]
+
+Everything heavy runs in a child process (``bench.worker``) whose RSS, children included, is
+sampled here; times are medians of repeated runs where a run is cheap. The machine is shared and
+noisy, so ratios against the obvious design and the raw jieba segmentation floor, measured in the
+same run on the same corpus, are printed next to the absolute figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import http.client
+import json
+import os
+import platform
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.parse
+from pathlib import Path
+
+from bench import corpus as synth
+from bench.queries import QUERIES
+
+BENCH_DIR = Path(__file__).resolve().parent
+DEFAULT_WORK = BENCH_DIR / "out"
+TARGETS = {
+    "build_ratio": 2.0,  # x the obvious design's paragraphs/s
+    "query_p95_ms_100k": 50.0,
+    "query_p95_ms_1m": 200.0,
+    "update_s": 2.0,
+    "cold_start_s": 1.5,
+    "peak_rss_mb_1m": 1536.0,
+    "http_p95_ms": 100.0,
+}
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+# --- child processes -------------------------------------------------------------------------
+
+
+def _tree_rss(proc) -> int:
+    import psutil
+
+    total = 0
+    try:
+        total += proc.memory_info().rss
+        for child in proc.children(recursive=True):
+            with contextlib.suppress(psutil.Error):
+                total += child.memory_info().rss
+    except psutil.Error:
+        pass
+    return total
+
+
+def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
+    """Run one bench.worker task; returns its JSON plus peak_rss_mb (worker + children)."""
+    import psutil
+
+    cmd = [sys.executable, "-m", "bench.worker", task, json.dumps(args)]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    ps = psutil.Process(proc.pid)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(ps))
+            stop.wait(0.05)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        stop.set()
+        return {"error": f"{task} timed out after {timeout:.0f} s"}
+    stop.set()
+    sampler.join()
+    if proc.returncode != 0:
+        tail = "\n".join(err.strip().splitlines()[-8:])
+        return {"error": f"{task} failed (exit {proc.returncode}): {tail}"}
+    result = json.loads(out.strip().splitlines()[-1])
+    result["peak_rss_mb"] = round(peak / 2**20, 1)
+    return result
+
+
+def dir_size(path: Path) -> int:
+    return sum(p.stat().st_size for p in Path(path).rglob("*") if p.is_file())
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def latency_summary(samples: list[float]) -> dict:
+    return {
+        "p50_ms": round(percentile(samples, 50), 2),
+        "p95_ms": round(percentile(samples, 95), 2),
+        "p99_ms": round(percentile(samples, 99), 2),
+        "n": len(samples),
+    }
+
+
+def median_of(runs: list[dict], key: str) -> float:
+    return statistics.median(r[key] for r in runs)
+
+
+# --- steps -----------------------------------------------------------------------------------
+
+
+def step_build(corpus: Path, work: Path, repeat: int, corpus_bytes: int) -> tuple[dict, Path]:
+    runs = []
+    root = work / "index"
+    for i in range(repeat):
+        if root.exists():
+            shutil.rmtree(root)
+        log(f"our build {i + 1}/{repeat} …")
+        result = run_worker("build", {"corpus": str(corpus), "root": str(root)})
+        if "error" in result:
+            return result, root
+        runs.append(result)
+        log(f"  {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
+    seconds = median_of(runs, "seconds")
+    paragraphs = runs[0]["paragraphs"]
+    from indexer.store import current_generation
+
+    generation = current_generation(root)
+    return {
+        "runs_s": [round(r["seconds"], 2) for r in runs],
+        "seconds": round(seconds, 2),
+        "paragraphs": paragraphs,
+        "blocks": runs[0]["blocks"],
+        "paragraphs_per_s": round(paragraphs / seconds, 1),
+        "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
+        "index_mb": round(dir_size(generation) / 2**20, 1) if generation else None,
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+    }, root
+
+
+def step_baseline_build(corpus: Path, work: Path, repeat: int, limit: int | None) -> dict:
+    runs = []
+    root = work / "baseline-index"
+    for i in range(repeat):
+        if root.exists():
+            shutil.rmtree(root)
+        log(
+            f"obvious-design build {i + 1}/{repeat}"
+            + (f" (first {limit} paragraphs)" if limit else "")
+        )
+        result = run_worker(
+            "baseline-build", {"corpus": str(corpus), "root": str(root), "limit": limit}
+        )
+        if "error" in result:
+            return result
+        runs.append(result)
+        log(f"  {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
+    seconds = median_of(runs, "seconds")
+    paragraphs = runs[0]["paragraphs"]
+    return {
+        "runs_s": [round(r["seconds"], 2) for r in runs],
+        "seconds": round(seconds, 2),
+        "paragraphs": paragraphs,
+        "subset": bool(limit),
+        "paragraphs_per_s": round(paragraphs / seconds, 1),
+        "mb_per_s": round(runs[0]["bytes"] / 2**20 / seconds, 2),
+        "index_mb": round(dir_size(root) / 2**20, 1),
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+        "root": str(root),
+    }
+
+
+def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
+    log("raw jieba segmentation (the floor) …")
+    result = run_worker("segment", {"corpus": str(corpus), "repeat": repeat, "limit": limit})
+    if "error" in result:
+        return result
+    return {
+        "seconds": round(result["seconds"], 2),
+        "paragraphs": result["paragraphs"],
+        "paragraphs_per_s": round(result["paragraphs"] / result["seconds"], 1),
+        "mb_per_s": round(result["bytes"] / 2**20 / result["seconds"], 2),
+        "zh_mb_per_s": round(result["zh_bytes"] / 2**20 / result["zh_seconds"], 2),
+        "dictionary_load_s": round(result["init_seconds"], 2),
+        "subset": bool(limit),
+    }
+
+
+def step_queries(task: str, root: Path, rounds: int) -> dict:
+    log(f"{task} ({rounds} rounds of {len(QUERIES)} queries) …")
+    result = run_worker(task, {"root": str(root), "rounds": rounds})
+    if "error" in result:
+        return result
+    summary = latency_summary(result["samples_ms"])
+    summary["queries"] = [
+        {**q, "median_ms": round(q["median_ms"], 2), "max_ms": round(q["max_ms"], 2)}
+        for q in result["queries"]
+    ]
+    summary["peak_rss_mb"] = result["peak_rss_mb"]
+    return summary
+
+
+def step_cold_start(root: Path, repeat: int) -> dict:
+    """Process start to first answer: `python -m indexer search 发展 --json` on the index."""
+    cmd = [sys.executable, "-m", "indexer", "search", "发展", "--json", "--index", str(root)]
+    runs = []
+    log(f"cold start ×{repeat} …")
+    for _ in range(repeat):
+        started = time.perf_counter()
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        if proc.returncode != 0:
+            return {"error": proc.stderr.strip().splitlines()[-1:]}
+        runs.append(elapsed)
+    return {
+        "command": "python -m indexer search 发展 --json --index INDEX",
+        "runs_s": [round(r, 3) for r in runs],
+        "seconds": round(statistics.median(runs), 3),
+    }
+
+
+def step_update(corpus: Path, root: Path, repeat: int) -> dict:
+    """One new 50-paragraph document, then one changed document; the corpus is restored after."""
+    from indexer import store
+
+    if getattr(store, "update", None) is None:
+        return {"pending": "indexer.store.update does not exist yet"}
+    results: dict = {"new_document": [], "changed_document": []}
+    added: list[Path] = []
+    changed: Path | None = None
+    original = ""
+    try:
+        specs = synth.plan(10**6, seed=987)
+        for i in range(repeat):
+            spec = synth.DocSpec(
+                index=10**7 + i,
+                symbol=f"BENCH/UPDATE/{i + 1}",
+                committee=synth.COMMITTEES[0],
+                session=30,
+                year=2024,
+                month=5,
+                day=2,
+                paragraphs=50,
+                languages=("en",),
+            )
+            path = corpus / "en" / f"zz_bench_update_{i + 1}.txt"
+            path.write_text(synth.render(spec, "en"), encoding="utf-8")
+            added.append(path)
+            result = run_worker("update", {"corpus": str(corpus), "root": str(root)})
+            if "error" in result or "pending" in result:
+                return result
+            results["new_document"].append(result)
+            log(f"  update (new 50-paragraph document): {result['seconds']:.2f} s")
+        changed = sorted((corpus / "zh").glob("*.txt"))[len(specs) % 7]
+        original = changed.read_text(encoding="utf-8")
+        for i in range(repeat):
+            changed.write_text(
+                original.replace("2. ", f"2. 第{i + 1}次修改。", 1), encoding="utf-8"
+            )
+            result = run_worker("update", {"corpus": str(corpus), "root": str(root)})
+            if "error" in result:
+                return result
+            results["changed_document"].append(result)
+            log(f"  update (changed document): {result['seconds']:.2f} s")
+    finally:
+        for path in added:
+            path.unlink(missing_ok=True)
+        if changed is not None and original:
+            changed.write_text(original, encoding="utf-8")
+    summary = {}
+    for key, runs in results.items():
+        summary[key] = {
+            "runs_s": [round(r["seconds"], 3) for r in runs],
+            "seconds": round(statistics.median(r["seconds"] for r in runs), 3),
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+            "result": runs[-1].get("result", {}),
+        }
+    return summary
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
+    conn.request("GET", path)
+    response = conn.getresponse()
+    return response.status, response.read()
+
+
+def step_http(root: Path, seconds: float, clients: int = 4) -> dict:
+    """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`."""
+    port = _free_port()
+    cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
+    log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve …")
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            if proc.poll() is not None:
+                err = proc.stderr.read().strip().splitlines()[-3:]
+                return {"pending": f"docsearch serve exited: {' / '.join(err)}"}
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    return {"error": "docsearch serve did not listen within 60 s"}
+                time.sleep(0.1)
+        paths = ["/api/search?" + urllib.parse.urlencode({"q": q.text}) for q in QUERIES]
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        status, body = _get(conn, paths[1])
+        if status == 404:
+            return {"pending": "GET /api/search is not served yet (404)"}
+        try:
+            json.loads(body)
+        except ValueError:
+            return {"error": f"/api/search did not return JSON (status {status})"}
+        for path in paths:  # warm up every query once
+            _get(conn, path)
+        conn.close()
+        latencies: list[list[float]] = [[] for _ in range(clients)]
+        errors = [0] * clients
+        start_gate = threading.Barrier(clients + 1)
+        stop_at = [0.0]
+
+        def client(i: int) -> None:
+            c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+            start_gate.wait()
+            k = i
+            while time.perf_counter() < stop_at[0]:
+                path = paths[k % len(paths)]
+                k += 1
+                t0 = time.perf_counter()
+                try:
+                    status, _ = _get(c, path)
+                    if status != 200:
+                        errors[i] += 1
+                except (OSError, http.client.HTTPException):
+                    errors[i] += 1
+                    c.close()
+                    c = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+                latencies[i].append((time.perf_counter() - t0) * 1000)
+            c.close()
+
+        threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
+        for t in threads:
+            t.start()
+        stop_at[0] = time.perf_counter() + seconds
+        t_start = time.perf_counter()
+        start_gate.wait()
+        for t in threads:
+            t.join()
+        elapsed = time.perf_counter() - t_start
+        samples = [ms for per in latencies for ms in per]
+        summary = latency_summary(samples)
+        summary.update(
+            {
+                "clients": clients,
+                "seconds": round(elapsed, 1),
+                "requests": len(samples),
+                "requests_per_s": round(len(samples) / elapsed, 1),
+                "errors": sum(errors),
+            }
+        )
+        return summary
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+# --- the whole run ---------------------------------------------------------------------------
+
+
+def ratio(a: float | None, b: float | None) -> float | None:
+    if not a or not b:
+        return None
+    return round(a / b, 2)
+
+
+def evaluate(results: dict) -> list[dict]:
+    """Each target: what was measured and whether it holds (None: not measured / n/a)."""
+    n = results["paragraphs"]
+    build, query, http_ = (
+        results.get("build", {}),
+        results.get("queries", {}),
+        results.get("http", {}),
+    )
+    update = results.get("update", {})
+    rows = [
+        {
+            "target": "build >= 2x obvious design paragraphs/s",
+            "measured": results["ratios"].get("build_vs_obvious"),
+            "ok": _ge(results["ratios"].get("build_vs_obvious"), TARGETS["build_ratio"]),
+        }
+    ]
+    p95 = query.get("p95_ms")
+    if n >= 1_000_000:
+        rows.append(
+            {"target": "query p95 <= 200 ms (1,000,000)", "measured": p95, "ok": _le(p95, 200)}
+        )
+    else:
+        label = "query p95 <= 50 ms (target at 100,000)"
+        rows.append(
+            {"target": label, "measured": p95, "ok": _le(p95, TARGETS["query_p95_ms_100k"])}
+        )
+    new = update.get("new_document", {}).get("seconds")
+    rows.append(
+        {
+            "target": "update, new 50-paragraph document <= 2 s",
+            "measured": new if new is not None else update.get("pending") or update.get("error"),
+            "ok": _le(new, TARGETS["update_s"]),
+        }
+    )
+    cold = results.get("cold_start", {}).get("seconds")
+    rows.append({"target": "cold start <= 1.5 s", "measured": cold, "ok": _le(cold, 1.5)})
+    rss = build.get("peak_rss_mb")
+    rows.append(
+        {
+            "target": "peak RSS building <= 1.5 GB (target at 1,000,000)",
+            "measured": rss,
+            "ok": _le(rss, TARGETS["peak_rss_mb_1m"]),
+        }
+    )
+    hp95 = http_.get("p95_ms")
+    rows.append(
+        {
+            "target": "HTTP 4 clients p95 <= 100 ms, zero errors",
+            "measured": hp95 if hp95 is not None else http_.get("pending") or http_.get("error"),
+            "ok": (_le(hp95, 100) and http_.get("errors") == 0) if hp95 is not None else None,
+        }
+    )
+    return rows
+
+
+def _le(value, limit) -> bool | None:
+    return None if not isinstance(value, int | float) else value <= limit
+
+
+def _ge(value, limit) -> bool | None:
+    return None if not isinstance(value, int | float) else value >= limit
+
+
+def machine() -> dict:
+    info = {"cpus": os.cpu_count(), "python": platform.python_version()}
+    try:
+        import psutil
+
+        info["memory_gb"] = round(psutil.virtual_memory().total / 2**30, 1)
+    except ImportError:
+        pass
+    from importlib import metadata
+
+    for dist in ("whoosh-reloaded", "jieba"):
+        with contextlib.suppress(metadata.PackageNotFoundError):
+            info[dist] = metadata.version(dist)
+    return info
+
+
+def run(args: argparse.Namespace) -> dict:
+    started = time.perf_counter()
+    n = args.paragraphs
+    work = Path(args.work)
+    work.mkdir(parents=True, exist_ok=True)
+    corpus = Path(args.corpus) if args.corpus else work / f"corpus-{n}-seed{args.seed}"
+    log(f"corpus: {n} paragraphs …")
+    summary = synth.ensure_corpus(n, corpus, args.seed, jobs=args.jobs)
+    log(
+        f"  {summary['documents']} documents, {summary['bytes'] / 2**20:.1f} MB "
+        + ("(reused)" if summary.get("reused") else f"(generated in {summary['seconds']:.0f} s)")
+    )
+    run_dir = work / f"run-{n}"
+    if run_dir.exists():
+        shutil.rmtree(run_dir)
+    run_dir.mkdir(parents=True)
+    results: dict = {
+        "paragraphs": n,
+        "seed": args.seed,
+        "corpus": {k: v for k, v in summary.items() if k != "reused"},
+        "machine": machine(),
+        "command": "python -m bench " + " ".join(args.argv),
+    }
+    build_repeat = args.repeat or (1 if args.quick or n > 20_000 else 3)
+    limit = args.baseline_limit if args.baseline_limit and args.baseline_limit < n else None
+
+    results["segment"] = step_segment(corpus, 1 if n > 20_000 else 3, limit)
+    results["build"], root = step_build(corpus, run_dir, build_repeat, summary["bytes"])
+    if not args.no_baseline:
+        results["obvious_build"] = step_baseline_build(corpus, run_dir, build_repeat, limit)
+    rounds = args.rounds or (3 if args.quick else 20)
+    if "error" not in results["build"]:
+        results["queries"] = step_queries("queries", root, rounds)
+        if not args.no_baseline and "error" not in results.get("obvious_build", {}):
+            base_root = Path(results["obvious_build"].pop("root"))
+            results["obvious_queries"] = step_queries("baseline-queries", base_root, rounds)
+        results["cold_start"] = step_cold_start(root, 1 if args.quick else 3)
+        if not args.no_http:
+            results["http"] = step_http(root, args.http_seconds or (2 if args.quick else 20))
+        if not args.no_update:
+            results["update"] = step_update(corpus, root, 1 if args.quick else 3)
+    ours, obvious = results["build"], results.get("obvious_build", {})
+    floor = results["segment"]
+    results["ratios"] = {
+        "build_vs_obvious": ratio(ours.get("paragraphs_per_s"), obvious.get("paragraphs_per_s")),
+        "build_vs_jieba_floor": ratio(ours.get("paragraphs_per_s"), floor.get("paragraphs_per_s")),
+        "obvious_vs_jieba_floor": ratio(
+            obvious.get("paragraphs_per_s"), floor.get("paragraphs_per_s")
+        ),
+        "query_p95_obvious_over_ours": ratio(
+            results.get("obvious_queries", {}).get("p95_ms"),
+            results.get("queries", {}).get("p95_ms"),
+        ),
+        "index_size_vs_obvious": ratio(ours.get("index_mb"), obvious.get("index_mb")),
+    }
+    results["targets"] = evaluate(results)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _fmt(value) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, float):
+        return f"{value:,.2f}"
+    if isinstance(value, int):
+        return f"{value:,}"
+    return str(value)
+
+
+def report(results: dict) -> str:
+    lines = [f"docsearch benchmark — {results['paragraphs']:,} paragraphs ({results['command']})"]
+    c = results["corpus"]
+    lines.append(
+        f"corpus: {c['documents']:,} documents, {c['files']:,} files, {c['bytes'] / 2**20:.1f} MB"
+    )
+    rows = []
+    for key, name in (("build", "ours"), ("obvious_build", "obvious design")):
+        b = results.get(key)
+        if not b:
+            continue
+        if "error" in b:
+            rows.append(f"  build {name}: ERROR {b['error']}")
+            continue
+        subset = f" (first {b['paragraphs']:,} paragraphs)" if b.get("subset") else ""
+        rows.append(
+            f"  build {name:<15} {b['paragraphs_per_s']:>9,.0f} paragraphs/s"
+            f"  {b['mb_per_s']:6.2f} MB/s  {b['seconds']:8.1f} s"
+            f"  index {_fmt(b.get('index_mb'))} MB  peak RSS {b['peak_rss_mb']:,.0f} MB{subset}"
+        )
+    s = results.get("segment", {})
+    if "paragraphs_per_s" in s:
+        rows.append(
+            f"  jieba floor           {s['paragraphs_per_s']:>9,.0f} paragraphs/s"
+            f"  {s['mb_per_s']:6.2f} MB/s  (zh text {s['zh_mb_per_s']:.2f} MB/s;"
+            f" dictionary load {s['dictionary_load_s']:.2f} s)"
+        )
+    lines += rows
+    for key, name in (("queries", "ours"), ("obvious_queries", "obvious design")):
+        q = results.get(key)
+        if not q:
+            continue
+        if "error" in q:
+            lines.append(f"  queries {name}: ERROR {q['error']}")
+            continue
+        lines.append(
+            f"  queries {name:<13} p50 {q['p50_ms']:7.1f} ms  p95 {q['p95_ms']:7.1f} ms"
+            f"  p99 {q['p99_ms']:7.1f} ms  ({q['n']} samples)"
+        )
+    q = results.get("queries", {})
+    if "queries" in q:
+        base = {x["query"]: x for x in results.get("obvious_queries", {}).get("queries", [])}
+        lines.append("    per query (median ms, hits; obvious design alongside):")
+        for item in q["queries"]:
+            b = base.get(item["query"])
+            other = f"   | {b['median_ms']:7.1f} ms {b['total']:>8,}" if b else ""
+            lines.append(
+                f"    {item['kind']:<20} {item['query']:<30} {item['median_ms']:7.1f} ms"
+                f" {item['total']:>8,}{other}"
+            )
+    u = results.get("update")
+    if u:
+        if "new_document" in u:
+            lines.append(
+                f"  update: new 50-paragraph document {u['new_document']['seconds']:.2f} s, "
+                f"changed document {u['changed_document']['seconds']:.2f} s"
+            )
+        else:
+            lines.append(f"  update: {u.get('pending') or u.get('error')}")
+    cs = results.get("cold_start")
+    if cs:
+        lines.append(
+            f"  cold start to first answer: {_fmt(cs.get('seconds'))} s {cs.get('error', '')}"
+        )
+    h = results.get("http")
+    if h:
+        if "p95_ms" in h:
+            lines.append(
+                f"  HTTP {h['clients']} clients: {h['requests_per_s']:.1f} req/s,"
+                f" p50 {h['p50_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms,"
+                f" errors {h['errors']} ({h['requests']} requests)"
+            )
+        else:
+            lines.append(f"  HTTP: {h.get('pending') or h.get('error')}")
+    lines.append("ratios:")
+    for key, value in results["ratios"].items():
+        lines.append(f"  {key:<28} {_fmt(value)}")
+    lines.append("targets:")
+    for row in results["targets"]:
+        mark = {True: "MET ", False: "MISS", None: "n/a "}[row["ok"]]
+        lines.append(f"  [{mark}] {row['target']:<52} {_fmt(row['measured'])}")
+    lines.append(f"total {results['total_seconds']:.0f} s")
+    return "\n".join(lines)
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="python -m bench", description=__doc__.split("\n")[0])
+    p.add_argument("--paragraphs", type=int, default=10_000, help="corpus size (default 10,000)")
+    p.add_argument("--json", type=Path, help="write all figures to this JSON file")
+    p.add_argument("--quick", action="store_true", help="one run of each step, short HTTP run")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--work", type=Path, default=DEFAULT_WORK, help="corpora and indexes go here")
+    p.add_argument("--corpus", type=Path, help="use this corpus folder instead of generating one")
+    p.add_argument("--repeat", type=int, help="build repeats (default 3, 1 above 20,000)")
+    p.add_argument("--rounds", type=int, help="query rounds (default 20, 3 with --quick)")
+    p.add_argument("--http-seconds", type=float, help="HTTP run length (default 20, 2 --quick)")
+    p.add_argument(
+        "--baseline-limit",
+        type=int,
+        default=200_000,
+        help="build the obvious design on at most this many paragraphs (default 200,000)",
+    )
+    p.add_argument("--jobs", type=int, default=min(2, os.cpu_count() or 1), help="generator jobs")
+    p.add_argument("--no-baseline", action="store_true", help="skip the obvious design")
+    p.add_argument("--no-http", action="store_true")
+    p.add_argument("--no-update", action="store_true")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    args = parser().parse_args(argv)
+    args.argv = argv
+    results = run(args)
+    print(report(results))
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(json.dumps(results, ensure_ascii=False, indent=2), encoding="utf-8")
+        log(f"wrote {args.json}")
+    return 0

@@ -1,0 +1,198 @@
+"""Benchmark steps that run in their own process (clean memory, honest peak RSS).
+
+    python -m bench.worker TASK '{"json": "arguments"}'
+
+prints one JSON object on its last stdout line. The parent (bench.run) samples the RSS of the
+worker and all its children.
+"""
+
+from __future__ import annotations
+
+import inspect
+import json
+import logging
+import statistics
+import sys
+import time
+from pathlib import Path
+
+from bench.queries import QUERIES
+
+
+def _documents(corpus: Path, limit: int | None = None):
+    from indexer.corpus import load_corpus
+
+    documents, failures = load_corpus(corpus)
+    documents.sort(key=lambda d: d.source)
+    if limit:
+        kept, count = [], 0
+        for doc in documents:
+            if count >= limit:
+                break
+            kept.append(doc)
+            count += sum(b.kind == "paragraph" for b in doc.blocks)
+        documents = kept
+    return documents, failures
+
+
+def task_build(args: dict) -> dict:
+    """Our build (indexer.store.build), timed from the call to its return (parsing included)."""
+    from indexer import store
+
+    started = time.perf_counter()
+    report = store.build(Path(args["corpus"]), Path(args["root"]))
+    seconds = time.perf_counter() - started
+    return {
+        "seconds": seconds,
+        "paragraphs": report.paragraphs,
+        "blocks": report.blocks,
+        "documents": report.documents,
+        "failures": len(report.failures),
+    }
+
+
+def task_baseline_build(args: dict) -> dict:
+    """The obvious design on the same documents (parsing included, as in ours)."""
+    from bench import baseline
+
+    started = time.perf_counter()
+    documents, _ = _documents(Path(args["corpus"]), args.get("limit"))
+    parsed = time.perf_counter() - started
+    blocks = baseline.build(documents, Path(args["root"]))
+    return {
+        "seconds": time.perf_counter() - started,
+        "parse_seconds": parsed,
+        "paragraphs": sum(b.kind == "paragraph" for d in documents for b in d.blocks),
+        "blocks": blocks,
+        "bytes": sum(len(b.text.encode()) for d in documents for b in d.blocks),
+    }
+
+
+def task_segment(args: dict) -> dict:
+    """The floor: jieba precise-mode segmentation (HMM off, as indexer.analysis uses it)."""
+    import jieba
+
+    jieba.setLogLevel(logging.WARNING)
+    documents, _ = _documents(Path(args["corpus"]), args.get("limit"))
+    texts = [b.text for d in documents for b in d.blocks]
+    paragraphs = sum(b.kind == "paragraph" for d in documents for b in d.blocks)
+    tokenizer = jieba.Tokenizer()
+    t0 = time.perf_counter()
+    tokenizer.initialize()
+    init = time.perf_counter() - t0
+    runs = []
+    for _ in range(args.get("repeat", 1)):
+        t0 = time.perf_counter()
+        for text in texts:
+            for _token in tokenizer.cut(text, HMM=False):
+                pass
+        runs.append(time.perf_counter() - t0)
+    seconds = statistics.median(runs)
+    zh_texts = [b.text for d in documents if d.meta.lang == "zh" for b in d.blocks]
+    t0 = time.perf_counter()
+    for text in zh_texts:
+        for _token in tokenizer.cut(text, HMM=False):
+            pass
+    zh_seconds = time.perf_counter() - t0
+    return {
+        "seconds": seconds,
+        "init_seconds": init,
+        "paragraphs": paragraphs,
+        "blocks": len(texts),
+        "bytes": sum(len(t.encode()) for t in texts),
+        "zh_seconds": zh_seconds,
+        "zh_bytes": sum(len(t.encode()) for t in zh_texts),
+    }
+
+
+def _timed_queries(search, rounds: int) -> dict:
+    """Run every query once to warm up, then `rounds` times; per-query medians + all samples."""
+    totals = {}
+    for q in QUERIES:
+        totals[q.text] = search(q.text)[0]
+    samples: dict[str, list[float]] = {q.text: [] for q in QUERIES}
+    for _ in range(rounds):
+        for q in QUERIES:
+            samples[q.text].append(search(q.text)[1])
+    return {
+        "queries": [
+            {
+                "kind": q.kind,
+                "query": q.text,
+                "total": totals[q.text],
+                "median_ms": statistics.median(samples[q.text]),
+                "max_ms": max(samples[q.text]),
+            }
+            for q in QUERIES
+        ],
+        "samples_ms": [ms for q in QUERIES for ms in samples[q.text]],
+    }
+
+
+def task_queries(args: dict) -> dict:
+    """Our SearchIndex: first page (10 hits) with highlights, facets and sections."""
+    from indexer.search import SearchIndex
+
+    index = SearchIndex(Path(args["root"]))
+
+    def search(text: str) -> tuple[int, float]:
+        started = time.perf_counter()
+        page = index.search(text, page=1, page_size=10)
+        return page.total, (time.perf_counter() - started) * 1000
+
+    return _timed_queries(search, args["rounds"])
+
+
+def task_baseline_queries(args: dict) -> dict:
+    from bench.baseline import BaselineSearcher
+
+    searcher = BaselineSearcher(Path(args["root"]))
+    return _timed_queries(searcher.search, args["rounds"])
+
+
+def task_update(args: dict) -> dict:
+    """Time indexer.store.update after adding one document or changing one, if it exists."""
+    from indexer import store
+
+    update = getattr(store, "update", None)
+    if update is None:
+        return {"pending": "indexer.store.update does not exist yet"}
+    params = inspect.signature(update).parameters
+    corpus, root = Path(args["corpus"]), Path(args["root"])
+    kwargs = {}
+    if "corpus" in params:
+        kwargs["corpus"] = corpus
+    if "root" in params:
+        kwargs["root"] = root
+    started = time.perf_counter()
+    result = update(**kwargs) if kwargs else update(corpus, root)
+    seconds = time.perf_counter() - started
+    summary = {}
+    for name in ("added", "changed", "removed", "unchanged", "documents", "blocks"):
+        value = getattr(result, name, None)
+        if value is not None:
+            summary[name] = value if isinstance(value, int) else len(value)
+    return {"seconds": seconds, "result": summary}
+
+
+TASKS = {
+    "build": task_build,
+    "baseline-build": task_baseline_build,
+    "segment": task_segment,
+    "queries": task_queries,
+    "baseline-queries": task_baseline_queries,
+    "update": task_update,
+}
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    task, args = argv[0], json.loads(argv[1] if len(argv) > 1 else "{}")
+    logging.basicConfig(level=logging.WARNING)
+    result = TASKS[task](args)
+    print(json.dumps(result, ensure_ascii=False))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
