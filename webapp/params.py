@@ -1,0 +1,96 @@
+"""Request parameters shared by the pages and the JSON API, validated (bad ones -> 400)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import BadRequest, NotFound
+
+from indexer.query import MAX_QUERY_CHARS
+from indexer.search import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex
+from indexer.symbols import SymbolError, normalize_symbol
+
+LANGS = ("zh", "en")
+FILTERS = ("lang", "symbol", "committee", "year")
+_COMMITTEE = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{0,15}$")
+_YEAR = re.compile(r"^\d{4}$")
+
+
+@dataclass
+class SearchArgs:
+    """A validated search request."""
+
+    q: str
+    page: int = 1
+    page_size: int = 10
+    filters: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def too_long(self) -> bool:
+        return len(self.q) > MAX_QUERY_CHARS
+
+
+def _int(args: MultiDict, name: str, default: int, top: int) -> int:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise BadRequest(f"Parameter {name} must be a whole number from 1 to {top}.")
+    return int(raw)
+
+
+def _filter_values(args: MultiDict, name: str) -> list[str]:
+    values = [v.strip() for v in args.getlist(name) if v.strip()]
+    for value in values:
+        if name == "lang" and value not in LANGS:
+            raise BadRequest("Parameter lang must be zh or en.")
+        if name == "year" and not _YEAR.match(value):
+            raise BadRequest("Parameter year must be a four-digit year.")
+        if name == "committee" and not _COMMITTEE.match(value):
+            raise BadRequest("Parameter committee must be a committee code such as CDIP.")
+        if name == "symbol":
+            try:
+                normalize_symbol(value)
+            except SymbolError as err:
+                raise BadRequest("Parameter symbol must be a document symbol.") from err
+    return list(dict.fromkeys(values))
+
+
+def search_args(args: MultiDict) -> SearchArgs:
+    """Validate q, page, page_size and the filters lang, symbol, committee, year."""
+    return SearchArgs(
+        q=args.get("q", ""),
+        page=_int(args, "page", 1, MAX_PAGE),
+        page_size=_int(args, "page_size", 10, MAX_PAGE_SIZE),
+        filters={name: _filter_values(args, name) for name in FILTERS},
+    )
+
+
+def normalize_label(label: str) -> str:
+    """A paragraph label as typed in a URL: `11`, `Annex-1`, `ＡＮＮＥＸ-１` -> `annex-1`."""
+    return unicodedata.normalize("NFKC", label).strip().lower()
+
+
+def resolve(index: SearchIndex, path: str) -> tuple[DocumentView, str | None]:
+    """The document a `/doc/<path>` names, and the paragraph label if the path ends with one.
+
+    The whole path is tried as a symbol first, then all but its last part. Documents are looked
+    up in the index only. Raises NotFound.
+    """
+    path = path.strip("/")
+    if "\x00" in path:
+        raise NotFound("No such document.")
+    doc = index.document(path)
+    if doc is not None:
+        return doc, None
+    head, _, tail = path.rpartition("/")
+    doc = index.document(head) if head else None
+    if doc is None:
+        raise NotFound("No such document in the index.")
+    label = normalize_label(tail)
+    if not any(b.paragraph == label for b in doc.blocks):
+        raise NotFound(f"{doc.symbol} has no paragraph {tail}.")
+    return doc, label
