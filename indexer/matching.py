@@ -62,16 +62,16 @@ def find_concept(text: str) -> Concept | None:
 
 
 def expand(parsed: ParsedQuery) -> tuple[ParsedQuery, list[Expansion]]:
-    """Replace clauses that name glossary concepts by all of the concept's terms."""
+    """Replace keywords that name glossary concepts by all of the concept's terms.
+
+    Quoted phrases are never expanded: they ask for exactly what they say.
+    """
     groups, expansions = [], []
     i = 0
     while i < len(parsed.groups):
         group = parsed.groups[i]
         match = None
-        if len(group) == 1 and group[0].phrase:
-            concept = find_concept(group[0].text)
-            match = (concept, 1, group[0].text) if concept else None
-        elif len(group) == 1:
+        if len(group) == 1 and not group[0].phrase:  # a quoted phrase means exactly that
             # The longest run of single keywords that names a concept ("Open Working Group").
             for n in range(min(MAX_GLOSSARY_WORDS, len(parsed.groups) - i), 0, -1):
                 run = parsed.groups[i : i + n]
@@ -89,7 +89,7 @@ def expand(parsed: ParsedQuery) -> tuple[ParsedQuery, list[Expansion]]:
         concept, n, typed = match
         typed_key = _key(typed)
         terms = [t for t in concept.terms if _key(t) != typed_key]
-        first = Clause(typed, phrase=n > 1 or group[0].phrase)
+        first = Clause(typed, phrase=n > 1)
         groups.append([first] + [Clause(t, phrase=True) for t in terms])
         expansions.append(Expansion(typed, tuple(terms)))
         i += n

@@ -15,6 +15,7 @@ from pathlib import Path
 from whoosh import query as wq
 from whoosh import sorting
 
+from indexer.analysis import has_cjk
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
 from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
 from indexer.query import ParsedQuery, parse_query
@@ -190,8 +191,9 @@ class SearchIndex:
         page = min(max(1, page), MAX_PAGE)
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
         searcher = self.searcher()
+        prefer = "zh" if has_cjk(text) else "en"
         q, pats = build_query(parsed)
-        results = self._run(searcher, q, parsed, page, page_size)
+        results = self._run(searcher, q, parsed, page, page_size, prefer)
         relaxed = False
         if (
             results is not None
@@ -199,7 +201,7 @@ class SearchIndex:
             and any(map(relaxable, parsed.positives))
         ):
             q, pats = build_query(parsed, relaxed=True)
-            results = self._run(searcher, q, parsed, page, page_size)
+            results = self._run(searcher, q, parsed, page, page_size, prefer)
             relaxed = True
         symbol = self.symbol_in_index(text.strip())
         if results is None:
@@ -220,7 +222,7 @@ class SearchIndex:
             expansions=expansions,
         )
 
-    def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int):
+    def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int, prefer: str):
         if q is None:
             return None
         flt = filter_query(parsed.filters)
@@ -232,11 +234,13 @@ class SearchIndex:
         facets["unit"] = sorting.FieldFacet("unit", maptype=sorting.Count)
         wanted = page * page_size
         limit = wanted * 2
-        while True:  # one hit per unit: the best-scoring language version
+        while True:  # one hit per unit, ranked by its best score, shown in the query's language
             found = searcher.search(q, limit=limit, filter=flt, groupedby=facets)
             best: dict[str, tuple[dict, float | None]] = {}
             for hit in found:
-                best.setdefault(hit["unit"], (hit.fields(), hit.score))
+                unit = hit["unit"]
+                if unit not in best or hit["lang"] == prefer:
+                    best[unit] = (hit.fields(), best[unit][1] if unit in best else hit.score)
             if len(best) >= wanted or found.scored_length() < limit:
                 break
             limit *= 2
