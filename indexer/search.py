@@ -7,6 +7,7 @@ update switches in a new one, so a long-running process (the web app) never need
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -28,6 +29,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
 OTHER_LANG = {"zh": "en", "en": "zh"}
+FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 
 @dataclass(frozen=True)
@@ -175,10 +177,13 @@ class SearchIndex:
         page_size: int = 10,
         filters: dict[str, list[str]] | None = None,
         expand_terms: bool = True,
+        prefer: str | None = None,
     ) -> SearchPage:
         """Run a user query: one hit per bilingual unit (symbol, paragraph), best language first.
 
-        Raises QueryTooLong for an over-long query, nothing else.
+        A unit is shown in `prefer`'s language when that version matched (default: Chinese for
+        a query typed with Chinese characters or full-width forms, else English). Raises
+        QueryTooLong for an over-long query, nothing else.
         """
         started = time.perf_counter()
         parsed = parse_query(text)
@@ -191,7 +196,7 @@ class SearchIndex:
         page = min(max(1, page), MAX_PAGE)
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
         searcher = self.searcher()
-        prefer = "zh" if has_cjk(text) else "en"
+        prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
         q, pats = build_query(parsed)
         results = self._run(searcher, q, parsed, page, page_size, prefer)
         relaxed = False
