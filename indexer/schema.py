@@ -22,7 +22,7 @@ def build_schema() -> Schema:
         label=ID(stored=True),
         kind=ID(stored=True),
         order=NUMERIC(stored=True, sortable=True),
-        number=NUMERIC(stored=True),
+        number=NUMERIC(stored=True, sortable=True),
         section=STORED,
         body=STORED,
         words=TEXT(analyzer=WordAnalyzer(), phrase=True),
