@@ -132,9 +132,9 @@ def doc_keys(root: Path) -> dict[str, str]:
 
 def hits(root: Path, query: str, lang: str) -> list[tuple[str, str]]:
     """(symbol, paragraph) of every hit in one language, opening the index afresh."""
-    page = SearchIndex(root).search(
-        query, page_size=100, filters={"lang": [lang]}, expand_terms=False
-    )
+    index = SearchIndex(root)
+    page = index.search(query, page_size=100, filters={"lang": [lang]}, expand_terms=False)
+    index.searcher().close()
     return [(hit.symbol, hit.paragraph) for hit in page.hits if hit.lang == lang]
 
 
