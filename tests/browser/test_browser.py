@@ -1,0 +1,159 @@
+"""End to end in headless Chromium against the app served by waitress on a free local port.
+
+Screenshots go to artifacts/screenshots/ (git-ignored) for a person to look at.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import waitress
+from playwright.sync_api import Page, expect, sync_playwright
+
+from webapp import create_app
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-dev-shm-usage",
+    "--no-first-run",
+    "--disable-component-update",
+    "--disable-sync",
+]
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "artifacts" / "screenshots"
+QUERY = "技术促进机制"
+
+
+@pytest.fixture(scope="module")
+def base_url(index_root) -> Iterator[str]:
+    """The app served by waitress in a background thread; always shut down afterwards."""
+    server = waitress.create_server(
+        create_app({"INDEX_DIR": str(index_root)}), host="127.0.0.1", port=0, threads=4
+    )
+    thread = threading.Thread(target=server.run, name="waitress", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.effective_port}"
+    finally:
+        server.close()
+        server.task_dispatcher.shutdown()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def watch_errors(page: Page) -> list[str]:
+    """Console errors (CSP violations among them) and uncaught exceptions on the page."""
+    errors: list[str] = []
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    return errors
+
+
+def test_search_click_through_and_switch_language(browser, base_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(base_url + "/")
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        page.get_by_role("link", name="中文").click()
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+        expect(page.locator("h1")).to_have_text("会议文件检索")
+        page.screenshot(path=str(SCREENSHOTS / "home-zh.png"))
+
+        box = page.get_by_role("searchbox", name="搜索关键词或文件号")
+        expect(box).to_be_focused()
+        box.fill(QUERY)
+        box.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        marks = page.locator(".hit mark").filter(has_text=QUERY)
+        expect(marks.first).to_be_visible()
+        assert QUERY in page.locator(".hit mark").all_inner_texts()
+        expect(page.locator(".hit").first).to_have_attribute("lang", "zh-CN")
+        page.screenshot(path=str(SCREENSHOTS / "results-zh.png"), full_page=True)
+
+        page.locator('a.hit-link[href*="#p11"]').first.click()
+        page.wait_for_url("**/doc/CDIP/19/6?q=*#p11")
+        target = page.locator("#p11")
+        expect(target).to_be_in_viewport()
+        expect(target.locator("mark").filter(has_text=QUERY).first).to_be_visible()
+        page.screenshot(path=str(SCREENSHOTS / "document-zh.png"))
+
+        target.get_by_role("button", name="复制引用").first.click()
+        expect(page.locator(".status")).to_have_text("已复制")
+        assert page.evaluate("navigator.clipboard.readText()") == "CDIP/19/6号文件第11段"
+
+        page.get_by_role("link", name="English", exact=True).first.click()
+        expect(page.locator("html")).to_have_attribute("lang", "en")
+        cite = page.locator("#p11").get_by_role("button", name="Copy citation")
+        expect(cite.first).to_be_visible()
+        page.goto(base_url + "/")
+        expect(page.locator("h1")).to_have_text("Meeting Documents Search")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_phone_layout_and_keyboard(browser, base_url):
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, device_scale_factor=2
+    )
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(base_url + "/search?q=" + urllib.parse.quote("可持续发展目标"))
+        page.keyboard.press("Tab")
+        expect(page.locator(".skip")).to_be_focused()
+        page.keyboard.press("Enter")
+        expect(page.locator("main")).to_be_focused()
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390
+        page.screenshot(path=str(SCREENSHOTS / "results-phone.png"))
+        page.goto(base_url + "/doc/CDIP/19/6/11")
+        page.screenshot(path=str(SCREENSHOTS / "paragraph-phone.png"))
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_hostile_requests_over_http_answer_quickly(base_url):
+    ascii_huge = "a" * 100_000
+    cjk_huge = urllib.parse.quote(QUERY * 17_000)  # 918 kB of URL: waitress refuses it (431)
+    for path, statuses in [
+        ("/api/search?q=" + ascii_huge, {413}),
+        ("/search?q=" + ascii_huge, {413}),
+        ("/api/search?q=" + cjk_huge, {413, 431}),
+        ("/api/search?q=%00%28%28%28*", {200}),
+        ("/doc/..%2f..%2fetc%2fpasswd", {404}),
+    ]:
+        started = time.perf_counter()
+        try:
+            with urllib.request.urlopen(base_url + path, timeout=10) as resp:
+                code = resp.status
+        except urllib.error.HTTPError as err:
+            code = err.code
+            err.close()
+        assert code in statuses, path[:60]
+        assert time.perf_counter() - started < 1.0, path[:60]
