@@ -66,6 +66,18 @@ def test_search_paginates(client):
     assert 'rel="prev"' in second and '<span aria-current="page">2</span>' in second
 
 
+def test_page_past_the_end_links_back(client):
+    html = client.get("/search?q=WIPO&page=999&ui=en").get_data(as_text=True)
+    assert "There are no results on this page." in html
+    assert '<a href="/search?q=WIPO">Back to page 1</a>' in html
+
+
+def test_relaxed_match_is_said(client):
+    html = client.get("/search", query_string={"q": "发展议程技术促进机制", "ui": "en"}).text
+    assert "No exact match; these paragraphs contain all the words of the query" in html
+    assert "<mark>" in html
+
+
 def test_empty_state_repeats_the_query_and_suggests(client):
     html = client.get("/search?q=zzqqxx&ui=en").get_data(as_text=True)
     assert "No paragraph matches “zzqqxx”." in html
