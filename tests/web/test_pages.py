@@ -191,7 +191,7 @@ def test_opensearch_description(client):
     assert resp.status_code == 200
     assert resp.content_type.startswith("application/opensearchdescription+xml")
     body = resp.get_data(as_text=True)
-    assert 'template="http://localhost/search?q={searchTerms}"' in body
+    assert re.search(r'<Url type="text/html" [^>]*template="[^"]*/search\?q=\{searchTerms\}"', body)
     home = client.get("/").get_data(as_text=True)
     assert 'rel="search" type="application/opensearchdescription+xml"' in home
 
