@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -376,16 +377,21 @@ def _hit(
     )
 
 
-def highlight_text(text: str, query: str, expand_terms: bool = True) -> list[Segment]:
-    """Whole-text segments with the query's matches marked (for a document page)."""
+def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[Segment]]:
+    """A function marking the query's matches in whole texts (the query is parsed once)."""
     try:
         parsed = parse_query(query)
     except ValueError:
-        return [(text, False)]
+        parsed = ParsedQuery()
     if expand_terms:
         parsed, _ = expand(parsed)
     pats = [p for c in parsed.positives for p in patterns(c)]
-    return segments(text, match_spans(text, pats))
+    return lambda text: segments(text, match_spans(text, pats))
+
+
+def highlight_text(text: str, query: str, expand_terms: bool = True) -> list[Segment]:
+    """Whole-text segments with the query's matches marked (for a document page)."""
+    return highlighter(query, expand_terms)(text)
 
 
 def _ms(started: float) -> float:

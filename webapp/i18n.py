@@ -39,6 +39,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "total": "共 {total} 段，用时 {ms} 毫秒",
         "page_of": "第 {page} / {pages} 页",
         "relaxed": "没有完全一致的结果；以下段落分别包含查询中的各个词。",
+        "also_searched": "同时检索了术语表中的对应词：",
+        "expand_off": "只检索输入的词",
+        "expand_is_off": "未使用术语表扩展。",
+        "expand_on": "同时检索对应词",
         "open_doc": "打开文件 {symbol}",
         "sections": "相关章节",
         "filters": "筛选",
@@ -117,6 +121,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "relaxed": (
             "No exact match; these paragraphs contain all the words of the query separately."
         ),
+        "also_searched": "Also searched, from the glossary:",
+        "expand_off": "search only what I typed",
+        "expand_is_off": "Glossary equivalents are not searched.",
+        "expand_on": "add them",
         "open_doc": "Open document {symbol}",
         "sections": "Sections",
         "filters": "Filters",

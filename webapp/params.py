@@ -27,6 +27,7 @@ class SearchArgs:
     page: int = 1
     page_size: int = 10
     filters: dict[str, list[str]] = field(default_factory=dict)
+    expand: bool = True  # add glossary equivalents (expand=0 turns it off)
 
     @property
     def too_long(self) -> bool:
@@ -60,12 +61,13 @@ def _filter_values(args: MultiDict, name: str) -> list[str]:
 
 
 def search_args(args: MultiDict) -> SearchArgs:
-    """Validate q, page, page_size and the filters lang, symbol, committee, year."""
+    """Validate q, page, page_size, expand and the filters lang, symbol, committee, year."""
     return SearchArgs(
         q=args.get("q", ""),
         page=_int(args, "page", 1, MAX_PAGE),
         page_size=_int(args, "page_size", 10, MAX_PAGE_SIZE),
         filters={name: _filter_values(args, name) for name in FILTERS},
+        expand=args.get("expand", "1") != "0",
     )
 
 

@@ -9,7 +9,7 @@ from flask import Blueprint, current_app, redirect, render_template, request, ur
 from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer.query import MAX_QUERY_CHARS
-from indexer.search import Hit, SearchIndex, highlight_text
+from indexer.search import Hit, SearchIndex, highlighter
 from webapp import i18n
 from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args
 from webapp.render import pieces, rows
@@ -38,6 +38,8 @@ def search_url(args: SearchArgs, **change) -> str:
     params: dict[str, object] = {"q": args.q, **{k: v for k, v in args.filters.items() if v}}
     if args.page_size != 10:
         params["page_size"] = args.page_size
+    if not args.expand:
+        params["expand"] = "0"
     params.update(change)
     return url_for("pages.search", **{k: v for k, v in params.items() if v not in (None, [], 1)})
 
@@ -77,7 +79,13 @@ def search():
         message = i18n.t("too_long", max=MAX_QUERY_CHARS, n=len(args.q))
         return render_template("error.html", status=413, message=message, q=args.q[:80]), 413
     index = _index()
-    result = index.search(args.q, page=args.page, page_size=args.page_size, filters=args.filters)
+    result = index.search(
+        args.q,
+        page=args.page,
+        page_size=args.page_size,
+        filters=args.filters,
+        expand_terms=args.expand,
+    )
     link = _linker(index)
     langs = args.filters.get("lang", [])
     lead = langs[0] if len(langs) == 1 else i18n.current()
@@ -92,6 +100,7 @@ def search():
         page_url=lambda page: search_url(args, page=page),
         clear_url=search_url(args, **{name: [] for name in FILTERS}),
         active=[(name, v) for name in FILTERS for v in args.filters.get(name, [])],
+        expand_url=search_url(args, expand="0" if args.expand else None),
     )
 
 
@@ -108,9 +117,10 @@ def document(path: str):
     lead = [lang] if lang else sorted(doc.languages, key=lambda code: code != i18n.current())
     link = _linker(index)
 
+    mark = highlighter(q) if q.strip() else None
+
     def text(block):
-        segs = highlight_text(block.text, q) if q.strip() else [(block.text, False)]
-        return pieces(segs, link)
+        return pieces(mark(block.text) if mark else [(block.text, False)], link)
 
     shown = rows(doc, lead)
     if label is not None:
