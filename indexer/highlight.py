@@ -72,6 +72,7 @@ def fragment(text: str, spans: list[tuple[int, int]], width: int = 240) -> list[
     first = spans[0][0]
     start = max(0, min(first - width // 4, len(text) - width))
     end = min(len(text), start + width)
+    start, end = _word_edge(text, start, first, forward=True), _word_edge(text, end, end, False)
     window = [
         (max(s, start) - start, min(e, end) - start) for s, e in spans if e > start and s < end
     ]
@@ -81,6 +82,19 @@ def fragment(text: str, spans: list[tuple[int, int]], width: int = 240) -> list[
     if end < len(text):
         segs.append(("…", False))
     return segs
+
+
+def _word_edge(text: str, cut: int, limit: int, forward: bool) -> int:
+    """Move a cut inside a Latin word to the nearest space (never past `limit`)."""
+    if cut <= 0 or cut >= len(text) or not (text[cut - 1].isalnum() and text[cut].isascii()):
+        return cut
+    step = 1 if forward else -1
+    i = cut
+    while 0 < i < len(text) and abs(i - cut) < 20 and not text[i].isspace():
+        i += step
+    if forward:
+        return i + 1 if text[i].isspace() and i < limit else cut
+    return i if text[i].isspace() else cut
 
 
 def to_html(segs: list[Segment]) -> str:

@@ -242,11 +242,7 @@ class SearchIndex:
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
             found = searcher.search(q, limit=limit, filter=flt, groupedby=facets)
-            best: dict[str, tuple[dict, float | None]] = {}
-            for hit in found:
-                unit = hit["unit"]
-                if unit not in best or hit["lang"] == prefer:
-                    best[unit] = (hit.fields(), best[unit][1] if unit in best else hit.score)
+            best = _per_unit(found, prefer)
             if len(best) >= wanted or found.scored_length() < limit:
                 break
             limit *= 2
@@ -261,10 +257,8 @@ class SearchIndex:
             heads = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
             scope = filter_query(parsed.filters)
             heads = wq.And([scope, heads]) if scope is not None else heads
-            best_heads: dict[str, tuple[dict, float | None]] = {}
-            for hit in searcher.search(q, limit=10, filter=heads):
-                best_heads.setdefault(hit["unit"], (hit.fields(), hit.score))
-            sections = list(best_heads.values())[:5]
+            sections = list(_per_unit(searcher.search(q, limit=10, filter=heads), prefer).values())
+            sections = sections[:5]
         return _Results(len(found.groups("unit")), items, sections, counts)
 
     @staticmethod
@@ -345,6 +339,18 @@ class SearchIndex:
             "languages": sorted({d["lang"] for d in docs}),
             "built": self.manifest.get("built", ""),
         }
+
+
+def _per_unit(found, prefer: str) -> dict[str, tuple[dict, float | None]]:
+    """One (stored fields, score) per unit, in score order; `prefer`'s version when it matched."""
+    best: dict[str, tuple[dict, float | None]] = {}
+    for hit in found:
+        unit = hit["unit"]
+        if unit not in best:
+            best[unit] = (hit.fields(), hit.score)
+        elif hit["lang"] == prefer:
+            best[unit] = (hit.fields(), best[unit][1])
+    return best
 
 
 @dataclass(frozen=True)
