@@ -65,17 +65,20 @@ def _tree_rss(proc) -> int:
 
 def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
     """Run one bench.worker task; returns its JSON plus peak_rss_mb (worker + children)."""
-    import psutil
+    try:
+        import psutil
+    except ImportError:  # no sampling: fall back to the largest child's ru_maxrss below
+        psutil = None
 
     cmd = [sys.executable, "-m", "bench.worker", task, json.dumps(args)]
     proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    ps = psutil.Process(proc.pid)
+    ps = psutil.Process(proc.pid) if psutil else None
     peak = 0
     stop = threading.Event()
 
     def sample() -> None:
         nonlocal peak
-        while not stop.is_set():
+        while ps is not None and not stop.is_set():
             peak = max(peak, _tree_rss(ps))
             stop.wait(0.05)
 
@@ -94,6 +97,10 @@ def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
         tail = "\n".join(err.strip().splitlines()[-8:])
         return {"error": f"{task} failed (exit {proc.returncode}): {tail}"}
     result = json.loads(out.strip().splitlines()[-1])
+    if ps is None:
+        import resource
+
+        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     result["peak_rss_mb"] = round(peak / 2**20, 1)
     return result
 
@@ -239,16 +246,15 @@ def step_cold_start(root: Path, repeat: int) -> dict:
 
 def step_update(corpus: Path, root: Path, repeat: int) -> dict:
     """One new 50-paragraph document, then one changed document; the corpus is restored after."""
-    from indexer import store
+    from bench.worker import find_update
 
-    if getattr(store, "update", None) is None:
-        return {"pending": "indexer.store.update does not exist yet"}
+    if find_update() is None:
+        return {"pending": "no indexer.update.update or indexer.store.update yet"}
     results: dict = {"new_document": [], "changed_document": []}
     added: list[Path] = []
     changed: Path | None = None
     original = ""
     try:
-        specs = synth.plan(10**6, seed=987)
         for i in range(repeat):
             spec = synth.DocSpec(
                 index=10**7 + i,
@@ -269,7 +275,7 @@ def step_update(corpus: Path, root: Path, repeat: int) -> dict:
                 return result
             results["new_document"].append(result)
             log(f"  update (new 50-paragraph document): {result['seconds']:.2f} s")
-        changed = sorted((corpus / "zh").glob("*.txt"))[len(specs) % 7]
+        changed = sorted((corpus / "zh").glob("*.txt"))[0]
         original = changed.read_text(encoding="utf-8")
         for i in range(repeat):
             changed.write_text(
@@ -506,7 +512,7 @@ def run(args: argparse.Namespace) -> dict:
     build_repeat = args.repeat or (1 if args.quick or n > 20_000 else 3)
     limit = args.baseline_limit if args.baseline_limit and args.baseline_limit < n else None
 
-    results["segment"] = step_segment(corpus, 1 if n > 20_000 else 3, limit)
+    results["segment"] = step_segment(corpus, build_repeat, limit)
     results["build"], root = step_build(corpus, run_dir, build_repeat, summary["bytes"])
     if not args.no_baseline:
         results["obvious_build"] = step_baseline_build(corpus, run_dir, build_repeat, limit)

@@ -8,7 +8,6 @@ worker and all its children.
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import statistics
@@ -150,28 +149,34 @@ def task_baseline_queries(args: dict) -> dict:
     return _timed_queries(searcher.search, args["rounds"])
 
 
-def task_update(args: dict) -> dict:
-    """Time indexer.store.update after adding one document or changing one, if it exists."""
-    from indexer import store
+def find_update():
+    """The incremental update function, wherever it lives now (None if there is none yet)."""
+    import importlib
 
-    update = getattr(store, "update", None)
+    for module, name in (("indexer.update", "update"), ("indexer.store", "update")):
+        try:
+            found = getattr(importlib.import_module(module), name, None)
+        except ImportError:
+            continue
+        if callable(found):
+            return found
+    return None
+
+
+def task_update(args: dict) -> dict:
+    """Time the incremental update after one document was added or changed in the corpus."""
+    update = find_update()
     if update is None:
-        return {"pending": "indexer.store.update does not exist yet"}
-    params = inspect.signature(update).parameters
+        return {"pending": "no indexer.update.update or indexer.store.update yet"}
     corpus, root = Path(args["corpus"]), Path(args["root"])
-    kwargs = {}
-    if "corpus" in params:
-        kwargs["corpus"] = corpus
-    if "root" in params:
-        kwargs["root"] = root
     started = time.perf_counter()
-    result = update(**kwargs) if kwargs else update(corpus, root)
+    result = update(corpus, root)
     seconds = time.perf_counter() - started
     summary = {}
-    for name in ("added", "changed", "removed", "unchanged", "documents", "blocks"):
+    for name in ("added", "replaced", "removed", "unchanged", "paragraphs_added", "rebuilt"):
         value = getattr(result, name, None)
         if value is not None:
-            summary[name] = value if isinstance(value, int) else len(value)
+            summary[name] = len(value) if isinstance(value, list) else value
     return {"seconds": seconds, "result": summary}
 
 
