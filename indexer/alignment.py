@@ -6,21 +6,41 @@ mis-aligned: units are paired by (symbol, label), so a missing or extra paragrap
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
 from indexer.corpus import Document
 
 
+def _natural(label: str) -> tuple:
+    """Sort key: 2 < 10, h2 < h10, annex-2 < annex-10."""
+    return tuple(int(p) if p.isdigit() else p for p in re.split(r"(\d+)", label))
+
+
 def _describe(labels: Iterable[str]) -> str:
-    return ", ".join(sorted(labels, key=lambda s: (not s.isdigit(), int(s) if s.isdigit() else s)))
+    return ", ".join(sorted(labels, key=lambda s: (not s.isdigit(), _natural(s))))
 
 
 def alignment_problems(documents: Iterable[Document]) -> list[str]:
     """One sentence per document whose language versions do not have the same labels."""
+    return problems_from_labels(
+        (d.meta.symbol, d.meta.lang, [b.label for b in d.blocks]) for d in documents
+    )
+
+
+def manifest_problems(entries: Iterable[dict]) -> list[str]:
+    """The same check on manifest document entries (which record each version's labels)."""
+    return problems_from_labels(
+        (e["symbol"], e["lang"], e["labels"]) for e in entries if "labels" in e
+    )
+
+
+def problems_from_labels(versions_in: Iterable[tuple[str, str, list[str]]]) -> list[str]:
+    """One sentence per symbol whose (symbol, lang, labels) versions disagree."""
     versions: dict[str, dict[str, list[str]]] = defaultdict(dict)
-    for doc in documents:
-        versions[doc.meta.symbol][doc.meta.lang] = [b.label for b in doc.blocks]
+    for symbol, lang, labels in versions_in:
+        versions[symbol][lang] = labels
     problems = []
     for symbol, by_lang in sorted(versions.items()):
         if len(by_lang) < 2:

@@ -57,8 +57,16 @@ def _run_build(corpus: Path, root: Path) -> None:
         click.echo(f"  read {source} as {encoding}", err=True)
     for failure in report.failures:
         click.secho(f"  skipped {failure.source}: {failure.reason}", fg="yellow", err=True)
+    _print_alignment(root)
     if report.failures:
         raise click.exceptions.Exit(1)
+
+
+def _print_alignment(root: Path) -> None:
+    """Warn about documents whose zh and en versions do not have the same paragraph labels."""
+    generation = current_generation(root)
+    for problem in read_manifest(generation).get("alignment", []) if generation else []:
+        click.secho(f"  warning: {problem}", fg="yellow", err=True)
 
 
 def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
@@ -315,6 +323,7 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
     root = config.index_dir(index_path)
     report = update(config.corpus_dir(corpus_path), root)
     _print_update(report, root)
+    _print_alignment(root)
     _exit_for(report)
 
 

@@ -318,9 +318,13 @@ class _Splitter:
     def feed(self, line: _Line) -> None:
         text = line.text
         m = _NUMBERED.match(text)
-        if m and int(m.group(1)) == self.next_number:
-            self.next_number += 1
-            self._open("paragraph", text, m.group(1), int(m.group(1)))
+        number = int(m.group(1)) if m else 0
+        # The next number starts a paragraph; a small gap (a paragraph missing from this version)
+        # is accepted where the previous paragraph has ended.
+        gap = self.kind and self.next_number < number <= self.next_number + 2 and self._ended()
+        if number == self.next_number or gap:
+            self.next_number = number + 1
+            self._open("paragraph", text, m.group(1), number)
         elif not self.kind:
             self._open("heading", text)
         elif self.kind == "paragraph":
@@ -404,7 +408,8 @@ def split_text(text: str) -> ParsedText:
 
     widths = sorted(display_width(ln.text) for ln in body)
     full_width = widths[int(len(widths) * 0.9)] if widths else 0
-    splitter = _Splitter(full_width if full_width <= 160 else 0)
+    wrapped = full_width <= 160 and len(widths) >= 20  # enough lines to know the page width
+    splitter = _Splitter(full_width if wrapped else 0)
     for ln in body:
         splitter.feed(ln)
     blocks = splitter.finish()

@@ -44,6 +44,7 @@ from whoosh import index as whoosh_index
 from whoosh.query import Term
 
 from indexer import glossary
+from indexer.alignment import manifest_problems
 from indexer.analysis import ANALYSIS_VERSION
 from indexer.corpus import Document, Failure, load_corpus, load_metadata
 from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
@@ -271,6 +272,7 @@ def document_entry(doc: Document, metadata: str = "") -> dict:
         "title": doc.meta.title,
         "blocks": len(doc.blocks),
         "paragraphs": sum(b.kind == "paragraph" for b in doc.blocks),
+        "labels": [b.label for b in doc.blocks],
     }
 
 
@@ -298,6 +300,7 @@ def make_manifest(entries: list[dict], failures: list[dict], **extra) -> dict:
         "counts": counts,
         "documents": sorted(entries, key=lambda e: e["source"]),
         "failures": sorted(failures, key=lambda f: f["source"]),
+        "alignment": manifest_problems(entries),
         **extra,
     }
 

@@ -29,3 +29,25 @@ def test_a_missing_paragraph_is_reported():
     assert alignment_problems(broken) == [
         "CDIP/19/6: versions are not aligned (20 numbered in en, 21 numbered in zh; only in zh: 7)."
     ]
+
+
+def test_build_reports_misaligned_versions(tmp_path):
+    import shutil
+
+    from click.testing import CliRunner
+
+    from indexer.cli import main
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus(), corpus)
+    en = corpus / "en" / "cdip_19_6.txt"
+    text = en.read_text(encoding="utf-8")
+    en.write_text(text[: text.index("\n7. ")] + text[text.index("\n8. ") :], encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["build", "--corpus", str(corpus), "--index", str(tmp_path / "ix")]
+    )
+    assert result.exit_code == 0
+    assert (
+        "warning: CDIP/19/6: versions are not aligned (20 numbered in en, 21 numbered in zh; "
+        "only in zh: 7)." in result.stderr
+    )

@@ -125,3 +125,13 @@ def test_english_versions_split_the_same_way():
     for name, count in (("cdip_19_6.txt", 21), ("wo_pbc_33_unsdg.txt", 17)):
         parsed = split_text((bundled_corpus() / "en" / name).read_text(encoding="utf-8"))
         assert [b.label for b in parsed.numbered] == [str(n) for n in range(1, count + 1)]
+
+
+def test_a_missing_paragraph_number_does_not_swallow_the_rest():
+    text = "秘书处编拟\n\n1. 第一段。\n\n3. 第三段，\n\n5. 月之后的句子。\n\n6. 第六段。\n"
+    parsed = split_text(text)
+    assert [(b.label, b.text) for b in parsed.numbered] == [
+        ("1", "第一段。"),
+        ("3", "第三段， 5. 月之后的句子。"),  # a jump after an unfinished sentence is text
+        ("6", "第六段。"),
+    ]
