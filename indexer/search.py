@@ -159,6 +159,13 @@ class SearchIndex:
                     log.info("opened index generation %s", self._generation.name)
         return self._ix
 
+    def close(self) -> None:
+        """Close this thread's searcher (other threads' searchers close when they end)."""
+        cached = getattr(self._local, "searcher", None)
+        if cached is not None:
+            cached[1].close()
+            self._local.searcher = None
+
     def searcher(self):
         """A per-thread searcher on the live generation (Whoosh searchers are not shared)."""
         ix = self._index()

@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 import indexer.update
+from indexer.search import SearchIndex
 from indexer.store import build, current_generation
 from tests.lifecycle.conftest import (
     doc_keys,
@@ -105,14 +106,20 @@ def test_update_reads_only_changed_files(corpus, root, cli, monkeypatch):
 def test_metadata_change_reindexes_only_the_files_it_names(corpus, root, cli):
     metadata = corpus / "metadata.toml"
     text = metadata.read_text(encoding="utf-8")
-    metadata.write_text(text.replace('session = "33"', 'session = "34"'), encoding="utf-8")
+    # Neither CDIP/19/6 text states a date, so the metadata file supplies it.
+    text = text.replace('symbol = "CDIP/19/6"', 'symbol = "CDIP/19/6"\ndate = "2017-03-01"')
+    metadata.write_text(text, encoding="utf-8")
     result = cli("update")
     assert result.exit_code == 0, result.output
     assert "2 replaced" in result.output and "2 unchanged" in result.output
-    sessions = {
-        e["symbol"] for e in live_manifest(root)["documents"] if e["symbol"].startswith("WO/")
+    index = SearchIndex(root)
+    versions = index.document("CDIP/19/6").versions
+    assert {lang: v["date"] for lang, v in versions.items()} == {
+        "zh": "2017-03-01",
+        "en": "2017-03-01",
     }
-    assert sessions == {"WO/PBC/33/PROVISIONAL"}
+    assert index.document("WO/PBC/33/PROVISIONAL").versions["zh"]["date"] == "2021-08-16"
+    index.close()
 
 
 def test_update_equals_rebuild(corpus, root, cli, tmp_path):
