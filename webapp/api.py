@@ -22,13 +22,7 @@ def search():
             f"The query is {len(args.q)} characters long; the limit is {MAX_QUERY_CHARS}."
         )
     index = current_app.extensions["docsearch"]
-    result = index.search(
-        args.q,
-        page=args.page,
-        page_size=args.page_size,
-        filters=args.filters,
-        expand_terms=args.expand,
-    )
+    result = args.run(index)
     return jsonify(result.to_json())
 
 

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer.query import MAX_QUERY_CHARS
-from indexer.search import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex
+from indexer.search import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex, SearchPage
 from indexer.symbols import SymbolError, normalize_symbol
 
 LANGS = ("zh", "en")
@@ -32,6 +32,16 @@ class SearchArgs:
     @property
     def too_long(self) -> bool:
         return len(self.q) > MAX_QUERY_CHARS
+
+    def run(self, index: SearchIndex) -> SearchPage:
+        """The search this request asks for."""
+        return index.search(
+            self.q,
+            page=self.page,
+            page_size=self.page_size,
+            filters=self.filters,
+            expand_terms=self.expand,
+        )
 
 
 def _int(args: MultiDict, name: str, default: int, top: int) -> int:

@@ -79,13 +79,7 @@ def search():
         message = i18n.t("too_long", max=MAX_QUERY_CHARS, n=len(args.q))
         return render_template("error.html", status=413, message=message, q=args.q[:80]), 413
     index = _index()
-    result = index.search(
-        args.q,
-        page=args.page,
-        page_size=args.page_size,
-        filters=args.filters,
-        expand_terms=args.expand,
-    )
+    result = args.run(index)
     link = _linker(index)
     langs = args.filters.get("lang", [])
     lead = langs[0] if len(langs) == 1 else i18n.current()
