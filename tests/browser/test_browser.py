@@ -45,9 +45,12 @@ def base_url(index_root) -> Iterator[str]:
     try:
         yield f"http://127.0.0.1:{server.effective_port}"
     finally:
-        server.close()
-        server.task_dispatcher.shutdown()
+        # Close every socket from inside the server's own loop (closing them from this thread
+        # races with its select()); the loop ends when nothing is left to watch.
+        server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
         thread.join(timeout=10)
+        server.task_dispatcher.shutdown()
+        assert not thread.is_alive()
 
 
 @pytest.fixture(scope="module")
