@@ -25,7 +25,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from whoosh.analysis import Analyzer, Token
+from whoosh.analysis import STOP_WORDS, Analyzer, Token
+from whoosh.lang.porter import stem
 
 from indexer.normalize import Folded, fold
 
@@ -51,20 +52,30 @@ class Piece:
         return self.spans[start][0], self.spans[end - 1][1]
 
 
-def scan(text: str) -> Iterator[Piece]:
-    """Split `text` into CJK runs and words, in order, with offsets into `text`."""
+def scan(text: str) -> tuple[Piece, ...]:
+    """Split `text` into CJK runs and words, in order, with offsets into `text`.
+
+    Cached for the last few texts: indexing analyses each paragraph once per field.
+    """
+    return _scan(text)
+
+
+@functools.lru_cache(maxsize=32)
+def _scan(text: str) -> tuple[Piece, ...]:
     folded: Folded = fold(text)
     origin = folded.origin
+    pieces = []
     for m in _SCAN.finditer(folded.text):
         start, end = m.span()
         if m.lastgroup == "cjk":
             idx = [i for i in range(start, end) if not folded.text[i].isspace()]
             chars = "".join(folded.text[i] for i in idx)
             spans = tuple((origin[i], origin[i] + 1) for i in idx)
-            yield Piece("cjk", chars, spans)
+            pieces.append(Piece("cjk", chars, spans))
         else:
             spans = tuple((origin[i], origin[i] + 1) for i in range(start, end))
-            yield Piece("word", m.group(), spans)
+            pieces.append(Piece("word", m.group(), spans))
+    return tuple(pieces)
 
 
 @functools.cache
@@ -130,9 +141,6 @@ def char_terms(text: str) -> Iterator[Term]:
 
 def english_terms(text: str) -> Iterator[Term]:
     """Terms of the `en` field: stemmed Latin words without stop words; compounds kept whole."""
-    from whoosh.analysis import STOP_WORDS
-    from whoosh.lang.porter import stem
-
     pos = 0
     for piece in scan(text):
         if piece.kind == "cjk":
@@ -217,17 +225,21 @@ TERMS_BY_FIELD = {"words": word_terms, "chars": char_terms, "en": english_terms}
 def phrase_units(text: str) -> list[str]:
     """The `chars` terms that match `text` as an exact run at consecutive positions.
 
-    A CJK run of n characters is its n-1 bigrams followed by its last character (which sits at
-    the position of that last character); a compound is its whole token.
+    A CJK run of n characters is its n-1 bigrams (one character: its unigram); when something
+    follows the run, its last character's unigram is added so the next term's position follows
+    on. A compound is its whole token. So 发展 is the single term 发展, and 2015 年 6 月 is
+    2015, 年, 6, 月.
     """
     units: list[str] = []
-    for piece in scan(text):
-        if piece.kind == "cjk":
-            chars = piece.text
-            units.extend(chars[i : i + 2] for i in range(len(chars) - 1))
-            units.append(chars[-1])
-        else:
+    pieces = scan(text)
+    for i, piece in enumerate(pieces):
+        if piece.kind != "cjk":
             units.append(piece.text)
+            continue
+        chars = piece.text
+        units.extend(chars[j : j + 2] for j in range(len(chars) - 1))
+        if len(chars) == 1 or i + 1 < len(pieces):
+            units.append(chars[-1])
     return units
 
 

@@ -9,16 +9,16 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 from indexer.analysis import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
 from indexer.corpus import Document
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 def build_schema() -> Schema:
     return Schema(
         key=ID(stored=True, unique=True),  # symbol|lang|label
         doc=ID(stored=True),  # symbol|lang: what an update replaces
-        unit=ID(stored=True),  # symbol|label: the bilingual unit
+        unit=ID(stored=True, sortable=True),  # symbol|label: the bilingual unit
         symbol=ID(stored=True),
-        lang=ID(stored=True),
+        lang=ID(stored=True, sortable=True),
         label=ID(stored=True),
         kind=ID(stored=True),
         order=NUMERIC(stored=True, sortable=True),
@@ -30,10 +30,10 @@ def build_schema() -> Schema:
         en=TEXT(analyzer=EnglishAnalyzer(), phrase=True),
         title=STORED,
         committee=STORED,
-        committee_code=ID(stored=True),
+        committee_code=ID(stored=True, sortable=True),
         session=STORED,
         date=STORED,
-        year=ID(stored=True),
+        year=ID(stored=True, sortable=True),
         meeting=STORED,
         original_language=STORED,
         source=STORED,

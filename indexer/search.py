@@ -10,12 +10,12 @@ import logging
 import re
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from whoosh import query as wq
-from whoosh import sorting
 
 from indexer.analysis import has_cjk
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
@@ -238,35 +238,30 @@ class SearchIndex:
     def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int, prefer: str):
         if q is None:
             return None
-        flt = filter_query(parsed.filters)
+        scope = filter_query(parsed.filters)
         if isinstance(q, wq.Every):
-            q, flt = (flt or q), None
+            q, scope = (scope or q), None
         blocks = wq.Or([wq.Term("kind", "paragraph"), wq.Term("kind", "annex")])
-        flt = wq.And([flt, blocks]) if flt is not None else blocks
-        facets = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-        facets["unit"] = sorting.FieldFacet("unit", maptype=sorting.Count)
+        flt = wq.And([scope, blocks]) if scope is not None else blocks
         wanted = page * page_size
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
-            found = searcher.search(q, limit=limit, filter=flt, groupedby=facets)
+            # Top-N only: Whoosh can skip low-quality blocks instead of scoring every match.
+            found = searcher.search(q, limit=limit, filter=flt)
             best = _per_unit(found, prefer)
             if len(best) >= wanted or found.scored_length() < limit:
                 break
             limit *= 2
-        counts = {
-            FACETS[name]: dict(sorted(found.groups(name).items(), key=lambda kv: (-kv[1], kv[0])))
-            for name in FACETS
-        }
+        total, counts = _count(searcher, wq.And([q, flt]))
         start = (page - 1) * page_size
         items = list(best.values())[start : start + page_size]
         sections = []
         if page == 1:
             heads = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
-            scope = filter_query(parsed.filters)
             heads = wq.And([scope, heads]) if scope is not None else heads
             sections = list(_per_unit(searcher.search(q, limit=10, filter=heads), prefer).values())
             sections = sections[:5]
-        return _Results(len(found.groups("unit")), items, sections, counts)
+        return _Results(total, items, sections, counts)
 
     @staticmethod
     def _unit_hit(searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
@@ -346,6 +341,24 @@ class SearchIndex:
             "languages": sorted({d["lang"] for d in docs}),
             "built": self.manifest.get("built", ""),
         }
+
+
+def _count(searcher, q: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
+    """Matching units, and matching blocks per language, committee and year (unscored pass)."""
+    reader = searcher.reader()
+    columns = {name: reader.column_reader(name) for name in (*FACETS, "unit")}
+    unit_column = columns.pop("unit")
+    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
+    units = set()
+    for docnum in searcher.docs_for_query(q):
+        units.add(unit_column[docnum])
+        for name, column in columns.items():
+            counters[name][column[docnum]] += 1
+    counts = {
+        FACETS[name]: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+        for name, c in counters.items()
+    }
+    return len(units), counts
 
 
 def _per_unit(found, prefer: str) -> dict[str, tuple[dict, float | None]]:

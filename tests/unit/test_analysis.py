@@ -61,7 +61,8 @@ def test_chars_field_has_unigrams_and_bigrams():
 
 def test_phrase_units_cover_the_run_at_consecutive_positions():
     assert phrase_units("2015 年 6 月") == ["2015", "年", "6", "月"]
-    assert phrase_units("可持续发展集团") == ["可持", "持续", "续发", "发展", "展集", "集团", "团"]
+    assert phrase_units("可持续发展集团") == ["可持", "持续", "续发", "发展", "展集", "集团"]
+    assert phrase_units("的成员 IATT") == ["的成", "成员", "员", "iatt"]
 
 
 def test_spaced_out_chinese_is_matched_as_one_word():
