@@ -18,6 +18,7 @@ from pathlib import Path
 from whoosh import query as wq
 
 from indexer.analysis import has_cjk
+from indexer.collect import SplitTopCollector
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
 from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
 from indexer.query import ParsedQuery, parse_query
@@ -159,6 +160,15 @@ class SearchIndex:
                     log.info("opened index generation %s", self._generation.name)
         return self._ix
 
+    def _heads(self, searcher) -> frozenset[int]:
+        """Docnums of heading and title blocks, once per searcher."""
+        cached = getattr(self._local, "heads", None)
+        if cached is None or cached[0] is not searcher:
+            kinds = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
+            cached = (searcher, frozenset(searcher.docs_for_query(kinds)))
+            self._local.heads = cached
+        return cached[1]
+
     def close(self) -> None:
         """Close this thread's searcher (other threads' searchers close when they end)."""
         cached = getattr(self._local, "searcher", None)
@@ -240,27 +250,25 @@ class SearchIndex:
             return None
         scope = filter_query(parsed.filters)
         if isinstance(q, wq.Every):
-            q, scope = (scope or q), None
-        blocks = wq.Or([wq.Term("kind", "paragraph"), wq.Term("kind", "annex")])
-        flt = wq.And([scope, blocks]) if scope is not None else blocks
+            q = scope or q
+        elif scope is not None:
+            q = wq.And([q, scope])
+        heads = self._heads(searcher)
         wanted = page * page_size
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
-            # Top-N only: Whoosh can skip low-quality blocks instead of scoring every match.
-            found = searcher.search(q, limit=limit, filter=flt)
-            best = _per_unit(found, prefer)
-            if len(best) >= wanted or found.scored_length() < limit:
+            collector = SplitTopCollector(limit, 10, heads)
+            searcher.search_with_collector(q, collector)
+            best = _per_unit(searcher, collector.top(), prefer)
+            if len(best) >= wanted or len(collector.items) < limit:
                 break
             limit *= 2
-        total, counts = _count(searcher, wq.And([q, flt]))
+        total, counts = _count(searcher, collector.docset)
         start = (page - 1) * page_size
         items = list(best.values())[start : start + page_size]
         sections = []
         if page == 1:
-            heads = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
-            heads = wq.And([scope, heads]) if scope is not None else heads
-            sections = list(_per_unit(searcher.search(q, limit=10, filter=heads), prefer).values())
-            sections = sections[:5]
+            sections = list(_per_unit(searcher, collector.top_heads(), prefer).values())[:5]
         return _Results(total, items, sections, counts)
 
     @staticmethod
@@ -343,14 +351,14 @@ class SearchIndex:
         }
 
 
-def _count(searcher, q: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
-    """Matching units, and matching blocks per language, committee and year (unscored pass)."""
+def _count(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
+    """Matching units, and matching blocks per language, committee and year."""
     reader = searcher.reader()
     columns = {name: reader.column_reader(name) for name in (*FACETS, "unit")}
     unit_column = columns.pop("unit")
     counters: dict[str, Counter] = {name: Counter() for name in FACETS}
     units = set()
-    for docnum in searcher.docs_for_query(q):
+    for docnum in docnums:
         units.add(unit_column[docnum])
         for name, column in columns.items():
             counters[name][column[docnum]] += 1
@@ -361,15 +369,18 @@ def _count(searcher, q: wq.Query) -> tuple[int, dict[str, dict[str, int]]]:
     return len(units), counts
 
 
-def _per_unit(found, prefer: str) -> dict[str, tuple[dict, float | None]]:
+def _per_unit(
+    searcher, ranked: list[tuple[int, float]], prefer: str
+) -> dict[str, tuple[dict, float | None]]:
     """One (stored fields, score) per unit, in score order; `prefer`'s version when it matched."""
     best: dict[str, tuple[dict, float | None]] = {}
-    for hit in found:
-        unit = hit["unit"]
+    for docnum, score in ranked:
+        stored = searcher.stored_fields(docnum)
+        unit = stored["unit"]
         if unit not in best:
-            best[unit] = (hit.fields(), hit.score)
-        elif hit["lang"] == prefer:
-            best[unit] = (hit.fields(), best[unit][1])
+            best[unit] = (stored, score)
+        elif stored["lang"] == prefer:
+            best[unit] = (stored, best[unit][1])
     return best
 
 
