@@ -22,7 +22,8 @@ def _documents(corpus: Path, limit: int | None = None):
     from indexer.corpus import load_corpus
 
     documents, failures = load_corpus(corpus)
-    documents.sort(key=lambda d: d.source)
+    # Both language versions of a document together, so a prefix holds both languages.
+    documents.sort(key=lambda d: (Path(d.source).name, d.source))
     if limit:
         kept, count = [], 0
         for doc in documents:
