@@ -10,6 +10,7 @@ import logging
 import re
 import threading
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -160,13 +161,11 @@ class SearchIndex:
                     log.info("opened index generation %s", self._generation.name)
         return self._ix
 
-    def _heads(self, searcher) -> frozenset[int]:
-        """Docnums of heading and title blocks, once per searcher."""
-        cached = getattr(self._local, "heads", None)
+    def _data(self, searcher) -> _SearcherData:
+        cached = getattr(self._local, "data", None)
         if cached is None or cached[0] is not searcher:
-            kinds = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
-            cached = (searcher, frozenset(searcher.docs_for_query(kinds)))
-            self._local.heads = cached
+            cached = (searcher, _SearcherData.load(searcher))
+            self._local.data = cached
         return cached[1]
 
     def close(self) -> None:
@@ -253,17 +252,17 @@ class SearchIndex:
             q = scope or q
         elif scope is not None:
             q = wq.And([q, scope])
-        heads = self._heads(searcher)
+        data = self._data(searcher)
         wanted = page * page_size
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
-            collector = SplitTopCollector(limit, 10, heads)
+            collector = SplitTopCollector(limit, 10, data.heads)
             searcher.search_with_collector(q, collector)
             best = _per_unit(searcher, collector.top(), prefer)
             if len(best) >= wanted or len(collector.items) < limit:
                 break
             limit *= 2
-        total, counts = _count(searcher, collector.docset)
+        total, counts = data.count(collector.docset)
         start = (page - 1) * page_size
         items = list(best.values())[start : start + page_size]
         sections = []
@@ -351,22 +350,42 @@ class SearchIndex:
         }
 
 
-def _count(searcher, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
-    """Matching units, and matching blocks per language, committee and year."""
-    reader = searcher.reader()
-    columns = {name: reader.column_reader(name) for name in (*FACETS, "unit")}
-    unit_column = columns.pop("unit")
-    counters: dict[str, Counter] = {name: Counter() for name in FACETS}
-    units = set()
-    for docnum in docnums:
-        units.add(unit_column[docnum])
-        for name, column in columns.items():
-            counters[name][column[docnum]] += 1
-    counts = {
-        FACETS[name]: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-        for name, c in counters.items()
-    }
-    return len(units), counts
+class _Codes:
+    """A column's value for every document, as small integer codes (read once per searcher)."""
+
+    def __init__(self, column) -> None:
+        index: dict[str, int] = {}
+        self.codes = array("I", (index.setdefault(v, len(index)) for v in column))
+        self.values = list(index)
+
+
+@dataclass(frozen=True)
+class _SearcherData:
+    """What a searcher's queries reuse: heading docnums and the facet columns."""
+
+    heads: frozenset[int]
+    columns: dict[str, _Codes]
+
+    @classmethod
+    def load(cls, searcher) -> _SearcherData:
+        kinds = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
+        reader = searcher.reader()
+        return cls(
+            frozenset(searcher.docs_for_query(kinds)),
+            {name: _Codes(reader.column_reader(name)) for name in (*FACETS, "unit")},
+        )
+
+    def count(self, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
+        """Matching units, and matching blocks per language, committee and year."""
+        units = self.columns["unit"].codes
+        total = len({units[d] for d in docnums})
+        counts = {}
+        for name, label in FACETS.items():
+            column = self.columns[name]
+            counter = Counter(column.codes[d] for d in docnums)
+            pairs = ((column.values[code], n) for code, n in counter.items())
+            counts[label] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
+        return total, counts
 
 
 def _per_unit(
