@@ -134,65 +134,79 @@ def median_of(runs: list[dict], key: str) -> float:
 # --- steps -----------------------------------------------------------------------------------
 
 
-def step_build(corpus: Path, work: Path, repeat: int, corpus_bytes: int) -> tuple[dict, Path]:
-    runs = []
-    root = work / "index"
-    for i in range(repeat):
-        if root.exists():
-            shutil.rmtree(root)
-        log(f"our build {i + 1}/{repeat} …")
-        result = run_worker("build", {"corpus": str(corpus), "root": str(root)})
-        if "error" in result:
-            return result, root
-        runs.append(result)
+def _build_once(task: str, corpus: Path, root: Path, label: str, limit: int | None = None) -> dict:
+    if root.exists():
+        shutil.rmtree(root)
+    log(f"{label} …")
+    args = {"corpus": str(corpus), "root": str(root)}
+    if task == "baseline-build":
+        args["limit"] = limit
+    result = run_worker(task, args)
+    if "error" not in result:
         log(f"  {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
-    seconds = median_of(runs, "seconds")
-    paragraphs = runs[0]["paragraphs"]
-    from indexer.store import current_generation
-
-    generation = current_generation(root)
-    return {
-        "runs_s": [round(r["seconds"], 2) for r in runs],
-        "seconds": round(seconds, 2),
-        "paragraphs": paragraphs,
-        "blocks": runs[0]["blocks"],
-        "paragraphs_per_s": round(paragraphs / seconds, 1),
-        "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
-        "index_mb": round(dir_size(generation) / 2**20, 1) if generation else None,
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-    }, root
+    return result
 
 
-def step_baseline_build(corpus: Path, work: Path, repeat: int, limit: int | None) -> dict:
-    runs = []
-    root = work / "baseline-index"
+def step_builds(
+    corpus: Path,
+    work: Path,
+    repeat: int,
+    corpus_bytes: int,
+    baseline: bool,
+    limit: int | None,
+) -> tuple[dict, dict | None, Path]:
+    """Our build and the obvious design's, interleaved (ours, obvious, ours, …) so that a change
+    in the machine's load hits both alike; medians of `repeat` runs each."""
+    root, base_root = work / "index", work / "baseline-index"
+    ours: list[dict] = []
+    base: list[dict] = []
+    ours_error = base_error = None
+    subset = f" (first {limit} paragraphs)" if limit else ""
     for i in range(repeat):
-        if root.exists():
-            shutil.rmtree(root)
-        log(
-            f"obvious-design build {i + 1}/{repeat}"
-            + (f" (first {limit} paragraphs)" if limit else "")
-        )
-        result = run_worker(
-            "baseline-build", {"corpus": str(corpus), "root": str(root), "limit": limit}
-        )
-        if "error" in result:
-            return result
-        runs.append(result)
-        log(f"  {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
-    seconds = median_of(runs, "seconds")
-    paragraphs = runs[0]["paragraphs"]
-    return {
-        "runs_s": [round(r["seconds"], 2) for r in runs],
-        "seconds": round(seconds, 2),
-        "paragraphs": paragraphs,
-        "subset": bool(limit),
-        "paragraphs_per_s": round(paragraphs / seconds, 1),
-        "mb_per_s": round(runs[0]["bytes"] / 2**20 / seconds, 2),
-        "index_mb": round(dir_size(root) / 2**20, 1),
-        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
-        "root": str(root),
-    }
+        if ours_error is None:
+            result = _build_once("build", corpus, root, f"our build {i + 1}/{repeat}")
+            ours_error = result if "error" in result else None
+            ours.append(result)
+        if baseline and base_error is None:
+            label = f"obvious-design build {i + 1}/{repeat}{subset}"
+            result = _build_once("baseline-build", corpus, base_root, label, limit)
+            base_error = result if "error" in result else None
+            base.append(result)
+    if ours_error is not None:
+        ours_summary = ours_error
+    else:
+        from indexer.store import current_generation
+
+        seconds = median_of(ours, "seconds")
+        generation = current_generation(root)
+        ours_summary = {
+            "runs_s": [round(r["seconds"], 2) for r in ours],
+            "seconds": round(seconds, 2),
+            "paragraphs": ours[0]["paragraphs"],
+            "blocks": ours[0]["blocks"],
+            "paragraphs_per_s": round(ours[0]["paragraphs"] / seconds, 1),
+            "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
+            "index_mb": round(dir_size(generation) / 2**20, 1) if generation else None,
+            "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
+        }
+    base_summary = None
+    if baseline:
+        if base_error is not None:
+            base_summary = base_error
+        else:
+            seconds = median_of(base, "seconds")
+            base_summary = {
+                "runs_s": [round(r["seconds"], 2) for r in base],
+                "seconds": round(seconds, 2),
+                "paragraphs": base[0]["paragraphs"],
+                "subset": bool(limit),
+                "paragraphs_per_s": round(base[0]["paragraphs"] / seconds, 1),
+                "mb_per_s": round(base[0]["bytes"] / 2**20 / seconds, 2),
+                "index_mb": round(dir_size(base_root) / 2**20, 1),
+                "peak_rss_mb": max(r["peak_rss_mb"] for r in base),
+                "root": str(base_root),
+            }
+    return ours_summary, base_summary, root
 
 
 def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
@@ -530,9 +544,11 @@ def run(args: argparse.Namespace) -> dict:
     limit = args.baseline_limit if args.baseline_limit and args.baseline_limit < n else None
 
     results["segment"] = step_segment(corpus, build_repeat, limit)
-    results["build"], root = step_build(corpus, run_dir, build_repeat, summary["bytes"])
-    if not args.no_baseline:
-        results["obvious_build"] = step_baseline_build(corpus, run_dir, build_repeat, limit)
+    results["build"], obvious, root = step_builds(
+        corpus, run_dir, build_repeat, summary["bytes"], not args.no_baseline, limit
+    )
+    if obvious is not None:
+        results["obvious_build"] = obvious
     rounds = args.rounds or (3 if args.quick else 20)
     if "error" not in results["build"]:
         results["queries"] = step_queries("queries", root, rounds)
