@@ -14,12 +14,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.paragraphs import Block, split_text
-from indexer.sources import SUPPORTED_SUFFIXES, SourceError, read_source
 from indexer.symbols import SymbolError, normalize_symbol, symbol_from_filename
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh", "en")
+# The readers' suffixes (indexer.sources is imported only when a file is read: it loads
+# pdfminer and python-docx, which a search never needs).
+SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 METADATA_FILE = "metadata.toml"
 
 
@@ -136,9 +138,11 @@ def load_document(
     lang: str | None = None,
 ) -> Document:
     """Read and split one file; raise IngestError with one clear sentence if it cannot be."""
+    from indexer import sources
+
     try:
-        source = read_source(path)
-    except SourceError as err:
+        source = sources.read_source(path)
+    except sources.SourceError as err:
         raise IngestError(str(err)) from err
     parsed = split_text(source.text)
     if not parsed.numbered:

@@ -11,9 +11,9 @@ import re
 import threading
 import time
 from array import array
-from collections import Counter
+from collections import Counter, OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from whoosh import query as wq
@@ -32,6 +32,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
 OTHER_LANG = {"zh": "en", "en": "zh"}
+CACHE_SIZE = 256  # result pages kept per index generation
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 
@@ -151,6 +152,7 @@ class SearchIndex:
         self._ix = None
         self._generation: Path | None = None
         self.manifest: dict = {}
+        self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()  # recent pages, this generation
 
     def _index(self):
         live = current_generation(self.root)
@@ -200,8 +202,30 @@ class SearchIndex:
 
         A unit is shown in `prefer`'s language when that version matched (default: Chinese for
         a query typed with Chinese characters or full-width forms, else English). Raises
-        QueryTooLong for an over-long query, nothing else.
+        QueryTooLong for an over-long query, nothing else. Recent pages are served from a small
+        cache that a new index generation empties.
         """
+        started = time.perf_counter()
+        searcher = self.searcher()
+        flat = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if any(v)))
+        key = (self._generation, text, page, page_size, flat, expand_terms, prefer)
+        with self._lock:
+            cached = self._cache.get(key)
+            if cached is not None:
+                self._cache.move_to_end(key)
+        if cached is not None:
+            return replace(cached, took_ms=_ms(started))
+        result = self._search(searcher, text, page, page_size, filters, expand_terms, prefer)
+        result = replace(result, took_ms=_ms(started))
+        with self._lock:
+            if self._cache and next(iter(self._cache))[0] != self._generation:
+                self._cache.clear()
+            self._cache[key] = result
+            if len(self._cache) > CACHE_SIZE:
+                self._cache.popitem(last=False)
+        return result
+
+    def _search(self, searcher, text, page, page_size, filters, expand_terms, prefer) -> SearchPage:
         started = time.perf_counter()
         parsed = parse_query(text)
         for name, values in (filters or {}).items():
@@ -212,7 +236,6 @@ class SearchIndex:
             parsed, expansions = expand(parsed)
         page = min(max(1, page), MAX_PAGE)
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-        searcher = self.searcher()
         prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
         q, pats = build_query(parsed)
         results = self._run(searcher, q, parsed, page, page_size, prefer)

@@ -119,3 +119,23 @@ def test_manifest_records_versions_counts_and_hashes(seed_index_root):
     assert all(len(d["sha256"]) == 64 for d in manifest["documents"])
     assert "whoosh-reloaded" in manifest["versions"]
     json.dumps(manifest)
+
+
+def test_repeated_query_is_served_from_the_cache_until_a_new_generation(tmp_path):
+    import shutil
+
+    from indexer.config import bundled_corpus
+    from indexer.store import build
+
+    corpus = tmp_path / "corpus"
+    shutil.copytree(bundled_corpus(), corpus)
+    build(corpus, tmp_path / "ix")
+    index = SearchIndex(tmp_path / "ix")
+    first = index.search("蓝鲸星光")
+    assert first.total == 0 and index.search("蓝鲸星光").hits is first.hits
+    (corpus / "zh" / "test_1_1.txt").write_text(
+        "TEST/1/1\n\n测试委员会\n\n秘书处编拟\n\n1. 蓝鲸星光计划是新议题。\n", encoding="utf-8"
+    )
+    build(corpus, tmp_path / "ix")
+    assert [h.symbol for h in index.search("蓝鲸星光").hits] == ["TEST/1/1"]
+    index.close()

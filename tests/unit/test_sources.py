@@ -556,3 +556,9 @@ def test_docx_without_text(tmp_path: Path) -> None:
     path = tmp_path / "blank.docx"
     document.save(str(path))
     assert error_message(path) == "File 'blank.docx' contains no extractable text."
+
+
+def test_suffix_lists_agree():
+    from indexer.corpus import SUPPORTED_SUFFIXES as discovered
+
+    assert discovered == SUPPORTED_SUFFIXES
