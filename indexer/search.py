@@ -226,7 +226,7 @@ class SearchIndex:
         return result
 
     def _search(self, searcher, text, page, page_size, filters, expand_terms, prefer) -> SearchPage:
-        started = time.perf_counter()
+        """The uncached search (its caller sets took_ms)."""
         parsed = parse_query(text)
         for name, values in (filters or {}).items():
             if any(values):
@@ -250,7 +250,7 @@ class SearchIndex:
             relaxed = True
         symbol = self.symbol_in_index(text.strip())
         if results is None:
-            return SearchPage(text, 0, page, page_size, [], _ms(started), symbol=symbol)
+            return SearchPage(text, 0, page, page_size, [], 0.0, symbol=symbol)
         hits = [self._unit_hit(searcher, stored, score, pats) for stored, score in results.items]
         sections = [_hit(stored, score, pats) for stored, score in results.sections]
         return SearchPage(
@@ -259,7 +259,7 @@ class SearchIndex:
             page,
             page_size,
             hits,
-            _ms(started),
+            0.0,
             relaxed=relaxed and bool(hits or sections),
             symbol=symbol,
             sections=sections,
@@ -310,7 +310,7 @@ class SearchIndex:
             return None
         return symbol if self.searcher().document_number(symbol=symbol) is not None else None
 
-    def document(self, symbol: str, highlight: str = "") -> DocumentView | None:
+    def document(self, symbol: str) -> DocumentView | None:
         """Every block of a document, in order, all languages; None if the symbol is unknown."""
         try:
             canonical = normalize_symbol(symbol)
