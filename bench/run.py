@@ -338,6 +338,7 @@ def step_http(root: Path, seconds: float, clients: int = 4) -> dict:
     """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`."""
     port = _free_port()
     cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
+    cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
     log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve …")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:

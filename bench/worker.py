@@ -130,10 +130,13 @@ def _timed_queries(search, rounds: int) -> dict:
 
 
 def task_queries(args: dict) -> dict:
-    """Our SearchIndex: first page (10 hits) with highlights, facets and sections."""
+    """Our SearchIndex: first page (10 hits) with highlights, facets and sections.
+
+    The result cache is off (cache_size 0): every sample is a real search, not a cache hit.
+    """
     from indexer.search import SearchIndex
 
-    index = SearchIndex(Path(args["root"]))
+    index = SearchIndex(Path(args["root"]), cache_size=0)
 
     def search(text: str) -> tuple[int, float]:
         started = time.perf_counter()

@@ -13,7 +13,7 @@ import click
 from indexer import config
 from indexer.corpus import discover
 from indexer.query import QueryTooLong
-from indexer.search import DocumentView, SearchIndex
+from indexer.search import CACHE_SIZE, DocumentView, SearchIndex
 from indexer.store import (
     StoreError,
     build,
@@ -232,9 +232,16 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
+@click.option(
+    "--cache-size",
+    default=CACHE_SIZE,
+    show_default=True,
+    type=click.IntRange(0, 100_000),
+    help="Result pages kept in memory (0: none).",
+)
 @index_option
 @corpus_option
-def serve_command(host, port, threads, index_path, corpus_path) -> None:
+def serve_command(host, port, threads, cache_size, index_path, corpus_path) -> None:
     """Serve the search site with waitress (builds the index on first run).
 
     Example: docsearch serve --port 8000
@@ -245,7 +252,7 @@ def serve_command(host, port, threads, index_path, corpus_path) -> None:
 
     root = config.index_dir(index_path)
     ensure_index(root, corpus_path)
-    app = create_app({"INDEX_DIR": str(root)})
+    app = create_app({"INDEX_DIR": str(root), "CACHE_SIZE": cache_size})
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
     waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
 

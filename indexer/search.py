@@ -32,7 +32,7 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
 OTHER_LANG = {"zh": "en", "en": "zh"}
-CACHE_SIZE = 256  # result pages kept per index generation
+CACHE_SIZE = 256  # result pages kept per index generation, by default
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 
@@ -145,8 +145,9 @@ class DocumentView:
 class SearchIndex:
     """Read access to an index root; reopens by itself when a new generation goes live."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, cache_size: int = CACHE_SIZE) -> None:
         self.root = Path(root)
+        self.cache_size = cache_size  # result pages kept; 0 turns the cache off
         self._lock = threading.Lock()
         self._local = threading.local()
         self._ix = None
@@ -221,7 +222,7 @@ class SearchIndex:
             if self._cache and next(iter(self._cache))[0] != self._generation:
                 self._cache.clear()
             self._cache[key] = result
-            if len(self._cache) > CACHE_SIZE:
+            while len(self._cache) > self.cache_size:
                 self._cache.popitem(last=False)
         return result
 

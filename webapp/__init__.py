@@ -13,7 +13,7 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import config as indexer_config
-from indexer.search import SearchIndex
+from indexer.search import CACHE_SIZE, SearchIndex
 from indexer.store import StoreError
 from webapp import i18n
 
@@ -29,15 +29,18 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. ``config["INDEX_DIR"]`` is the index root (default: indexer's default)."""
+    """Build the app. ``config["INDEX_DIR"]`` is the index root (default: indexer's default);
+    ``config["CACHE_SIZE"]`` the number of result pages kept in memory."""
     app = Flask(__name__)
-    app.config.from_mapping(DEBUG=False, INDEX_DIR=None, JSON_SORT_KEYS=False)
+    app.config.from_mapping(
+        DEBUG=False, INDEX_DIR=None, JSON_SORT_KEYS=False, CACHE_SIZE=CACHE_SIZE
+    )
     if config:
         app.config.update(config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     root = Path(app.config["INDEX_DIR"] or indexer_config.index_dir())
-    app.extensions["docsearch"] = SearchIndex(root)
+    app.extensions["docsearch"] = SearchIndex(root, app.config["CACHE_SIZE"])
 
     from webapp import api, views
 
