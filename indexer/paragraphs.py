@@ -320,8 +320,9 @@ class _Splitter:
         m = _NUMBERED.match(text)
         number = int(m.group(1)) if m else 0
         # The next number starts a paragraph; a small gap (a paragraph missing from this version)
-        # is accepted where the previous paragraph has ended.
-        gap = self.kind and self.next_number < number <= self.next_number + 2 and self._ended()
+        # is accepted after a heading or where the previous paragraph has ended.
+        skipped = self.next_number < number <= self.next_number + 2
+        gap = skipped and (self.kind != "paragraph" or self._ended())
         if number == self.next_number or gap:
             self.next_number = number + 1
             self._open("paragraph", text, m.group(1), number)

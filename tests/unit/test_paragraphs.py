@@ -135,3 +135,12 @@ def test_a_missing_paragraph_number_does_not_swallow_the_rest():
         ("3", "第三段， 5. 月之后的句子。"),  # a jump after an unfinished sentence is text
         ("6", "第六段。"),
     ]
+
+
+def test_a_missing_paragraph_right_after_a_heading():
+    parsed = split_text("秘书处编拟\n\n1. 第一段。\n\n机遇和挑战\n\n3. 第三段。\n")
+    assert [(b.kind, b.label) for b in parsed.blocks] == [
+        ("paragraph", "1"),
+        ("heading", "h1"),
+        ("paragraph", "3"),
+    ]
