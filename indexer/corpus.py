@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import re
 import tomllib
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -186,30 +187,32 @@ class Failure:
     duplicate: bool = False  # the file is fine, but another file has its symbol and language
 
 
-def load_corpus(corpus: Path) -> tuple[list[Document], list[Failure]]:
-    """Load every file of the corpus folder; bad files become Failures, the rest still load."""
+def iter_corpus(corpus: Path, failures: list[Failure]) -> Iterator[Document]:
+    """Load the corpus folder's files one at a time; bad files are appended to `failures`."""
     metadata = load_metadata(corpus)
-    documents: dict[str, Document] = {}
-    failures: list[Failure] = []
+    sources: dict[str, str] = {}  # document key -> the file that provides it
     for path in discover(corpus):
         name = relative_name(path, corpus)
         try:
             doc = load_document(path, corpus, metadata)
         except IngestError as err:
             failures.append(Failure(name, str(err)))
+            log.warning("%s", err)
             continue
-        if doc.key in documents:
-            other = documents[doc.key].source
-            failures.append(
-                Failure(
-                    name,
-                    f"{path.name}: {doc.meta.symbol} ({doc.meta.lang}) is already "
-                    f"provided by {other}; each symbol and language may come from one file.",
-                    duplicate=True,
-                )
+        if doc.key in sources:
+            reason = (
+                f"{path.name}: {doc.meta.symbol} ({doc.meta.lang}) is already provided by "
+                f"{sources[doc.key]}; each symbol and language may come from one file."
             )
+            failures.append(Failure(name, reason, duplicate=True))
+            log.warning("%s", reason)
             continue
-        documents[doc.key] = doc
-    for failure in failures:
-        log.warning("%s", failure.reason)
-    return list(documents.values()), failures
+        sources[doc.key] = doc.source
+        yield doc
+
+
+def load_corpus(corpus: Path) -> tuple[list[Document], list[Failure]]:
+    """Load every file of the corpus folder; bad files become Failures, the rest still load."""
+    failures: list[Failure] = []
+    documents = list(iter_corpus(corpus, failures))
+    return documents, failures

@@ -46,7 +46,7 @@ from whoosh.query import Term
 from indexer import glossary
 from indexer.alignment import manifest_problems
 from indexer.analysis import ANALYSIS_VERSION, segmenter
-from indexer.corpus import Document, Failure, load_corpus, load_metadata
+from indexer.corpus import Document, Failure, discover, iter_corpus, load_metadata
 from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
 
 log = logging.getLogger(__name__)
@@ -57,7 +57,7 @@ LOCK_TIMEOUT = float(os.environ.get(LOCK_TIMEOUT_ENV) or 60.0)
 GENERATION_GRACE = 60.0  # seconds a retired generation stays on disk for late readers
 CRASH_ENV = "DOCSEARCH_CRASH_AT"  # test hook: SIGKILL this process at a named step
 WRITER_LIMITMB = 256
-PARALLEL_MIN_BLOCKS = 5000  # below this a build is fast enough in one process
+PARALLEL_MIN_BYTES = 2_000_000  # about 5,000 paragraphs: below this one process is enough
 MAX_PROCS = 2
 WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
 
@@ -368,38 +368,55 @@ def block_keys(doc: Document) -> set[str]:
     return {f"{doc.meta.symbol}|{doc.meta.lang}|{b.label}" for b in doc.blocks}
 
 
-def _build_writer(ix, blocks: int):
+def _build_writer(ix, parallel: bool):
     """A writer for a full build: one process per core for big builds, each its own segment.
 
     Whoosh's posting and commit work, not jieba, bounds a build (see bench/RESULTS.md), so
-    analysing and writing in two processes nearly doubles throughput on two cores. Small builds
-    stay in one process (no start-up cost, nothing left behind if the build is killed).
+    analysing and writing in two processes nearly doubles throughput on two free cores. Small
+    builds stay in one process (no start-up cost, nothing left behind if the build is killed).
     """
-    procs = min(MAX_PROCS, os.cpu_count() or 1) if blocks >= PARALLEL_MIN_BLOCKS else 1
+    procs = min(MAX_PROCS, os.cpu_count() or 1) if parallel else 1
     if procs == 1:
         return ix.writer(limitmb=WRITER_LIMITMB)
     segmenter()  # load jieba's dictionary once; the worker processes inherit it
     return ix.writer(limitmb=WRITER_LIMITMB // procs, procs=procs, multisegment=True)
 
 
+def _big(corpus: Path) -> bool:
+    """Is the corpus folder big enough for a parallel build?"""
+    return sum(p.stat().st_size for p in discover(corpus)) >= PARALLEL_MIN_BYTES
+
+
 def write_generation(
     root: Path,
-    documents: list[Document],
+    documents: Iterable[Document],
     failures: list[Failure],
     progress: Callable[[Document], None] | None = None,
     corpus: Path | None = None,
+    parallel: bool = False,
 ) -> BuildReport:
-    """Write a complete new generation from `documents` and make it live. Caller holds the lock."""
+    """Write a complete new generation from `documents` and make it live. Caller holds the lock.
+
+    `documents` may be a stream (each document is indexed, then dropped: memory stays flat);
+    `failures` is read once the stream is exhausted, so the stream may append to it.
+    """
     started = time.perf_counter()
     tmp = start_generation(root)
     metadata = load_metadata(corpus) if corpus else {}
+    entries: list[dict] = []
+    keys: dict[str, set[str]] = {}
+    encodings: dict[str, str] = {}
     try:
         ix = whoosh_index.create_in(str(tmp), build_schema())
-        writer = _build_writer(ix, sum(len(d.blocks) for d in documents))
+        writer = _build_writer(ix, parallel)
         try:
             for doc in documents:
                 for fields in block_fields(doc):
                     writer.add_document(**fields)
+                entries.append(document_entry(doc, metadata_fingerprint(metadata.get(doc.source))))
+                keys[doc.key] = block_keys(doc)
+                if doc.encoding != "utf-8":
+                    encodings[doc.source] = doc.encoding
                 if progress:
                     progress(doc)
             crash_point("before-commit")
@@ -408,11 +425,8 @@ def write_generation(
             writer.cancel()
             raise
         crash_point("after-commit")
-        entries = [
-            document_entry(d, metadata_fingerprint(metadata.get(d.source))) for d in documents
-        ]
         manifest = make_manifest(entries, _failure_entries(failures, corpus, metadata))
-        check_index(ix, manifest, {d.key: block_keys(d) for d in documents})
+        check_index(ix, manifest, keys)
         ix.close()
         name = publish(root, tmp, manifest)
     except BaseException:
@@ -420,12 +434,12 @@ def write_generation(
         raise
     return BuildReport(
         generation=name,
-        documents=len(documents),
+        documents=len(entries),
         blocks=manifest["counts"]["blocks"],
         paragraphs=manifest["counts"]["paragraphs"],
         seconds=time.perf_counter() - started,
         failures=failures,
-        encodings={d.source: d.encoding for d in documents if d.encoding != "utf-8"},
+        encodings=encodings,
     )
 
 
@@ -452,8 +466,9 @@ def build(
         raise StoreError(f"the corpus folder {corpus} does not exist.")
     started = time.perf_counter()
     with writer_lock(root, lock_timeout):
-        documents, failures = load_corpus(corpus)
-        report = write_generation(root, documents, failures, progress, corpus)
+        failures: list[Failure] = []
+        documents = iter_corpus(corpus, failures)
+        report = write_generation(root, documents, failures, progress, corpus, _big(corpus))
     report.seconds = time.perf_counter() - started
     return report
 
