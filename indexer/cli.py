@@ -15,6 +15,7 @@ from indexer.corpus import discover
 from indexer.query import QueryTooLong
 from indexer.search import CACHE_SIZE, DocumentView, SearchIndex
 from indexer.store import (
+    MANIFEST,
     StoreError,
     build,
     compatibility_problem,
@@ -22,6 +23,8 @@ from indexer.store import (
     read_manifest,
 )
 from indexer.symbols import SymbolError, normalize_symbol
+
+SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
 index_option = click.option(
     "--index",
@@ -65,8 +68,12 @@ def _run_build(corpus: Path, root: Path) -> None:
 def _print_alignment(root: Path) -> None:
     """Warn about documents whose zh and en versions do not have the same paragraph labels."""
     generation = current_generation(root)
-    for problem in read_manifest(generation).get("alignment", []) if generation else []:
+    problems = read_manifest(generation).get("alignment", []) if generation else []
+    for problem in problems[:SHOWN_WARNINGS]:
         click.secho(f"  warning: {problem}", fg="yellow", err=True)
+    if len(problems) > SHOWN_WARNINGS:
+        more = f"  … and {len(problems) - SHOWN_WARNINGS} more (listed in {generation / MANIFEST})."
+        click.secho(more, fg="yellow", err=True)
 
 
 def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:

@@ -102,10 +102,13 @@ def discover(corpus: Path) -> list[Path]:
 
 
 def relative_name(path: Path, corpus: Path) -> str:
-    try:
-        return path.resolve().relative_to(corpus.resolve()).as_posix()
-    except ValueError:
-        return path.name
+    """The file's name relative to the corpus folder ("zh/cdip_19_6.txt")."""
+    for p, c in ((path, corpus), (path.resolve(), corpus.resolve())):  # cheap case first
+        try:
+            return p.relative_to(c).as_posix()
+        except ValueError:
+            continue
+    return path.name
 
 
 def _language(path: Path, corpus: Path, hint: str, explicit: str | None) -> str:

@@ -25,7 +25,6 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from whoosh import index as whoosh_index
 from whoosh.reading import SegmentReader
 
 from indexer.corpus import (
@@ -61,6 +60,7 @@ from indexer.store import (
     start_generation,
     write_generation,
     writer_lock,
+    writer_storage,
 )
 from indexer.symbols import SymbolError, normalize_symbol
 
@@ -298,7 +298,7 @@ def _write_update(
     tmp = start_generation(root)
     try:
         link_generation(live, tmp)
-        ix = whoosh_index.open_dir(str(tmp))
+        ix = writer_storage(tmp).open_index()
         writer = ix.writer(limitmb=WRITER_LIMITMB)
         try:
             for key in sorted(deletes):
