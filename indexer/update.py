@@ -58,9 +58,9 @@ from indexer.store import (
     publish,
     read_manifest,
     start_generation,
+    storage,
     write_generation,
     writer_lock,
-    writer_storage,
 )
 from indexer.symbols import SymbolError, normalize_symbol
 
@@ -298,7 +298,7 @@ def _write_update(
     tmp = start_generation(root)
     try:
         link_generation(live, tmp)
-        ix = writer_storage(tmp).open_index()
+        ix = storage(tmp).open_index()
         writer = ix.writer(limitmb=WRITER_LIMITMB)
         try:
             for key in sorted(deletes):
