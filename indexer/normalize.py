@@ -22,10 +22,6 @@ class Folded:
     text: str
     origin: list[int]
 
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """Map a folded [start, end) span back to the original text."""
-        return self.origin[start], self.origin[end - 1] + 1
-
 
 @functools.cache
 def _t2s():

@@ -13,11 +13,11 @@ from dataclasses import dataclass, field
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24
-FILTERS = ("symbol", "lang", "committee", "year")
+FILTERS = ("lang", "symbol", "committee", "year")
 
 _TOKEN = re.compile(
     r'(?P<neg>-)?"(?P<phrase>[^"]*)"'  # "a phrase" (closed)
-    r"|(?P<fneg>-)?(?P<field>symbol|lang|committee|year):(?P<value>\"[^\"]*\"|\S+)"
+    rf"|(?P<fneg>-)?(?P<field>{'|'.join(FILTERS)}):(?P<value>\"[^\"]*\"|\S+)"
     r"|(?P<word>\S+)",
     re.I,
 )

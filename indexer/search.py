@@ -153,6 +153,7 @@ class SearchIndex:
         self._ix = None
         self._generation: Path | None = None
         self.manifest: dict = {}
+        self._shared: tuple | None = None  # (whoosh index, _SearcherData) of the live generation
         self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()  # recent pages, this generation
 
     def _index(self):
@@ -165,10 +166,12 @@ class SearchIndex:
         return self._ix
 
     def _data(self, searcher) -> _SearcherData:
-        cached = getattr(self._local, "data", None)
-        if cached is None or cached[0] is not searcher:
-            cached = (searcher, _SearcherData.load(searcher))
-            self._local.data = cached
+        """Heading docnums and facet columns: read once per index generation, for all threads."""
+        ix = self._index()
+        cached = self._shared
+        if cached is None or cached[0] is not ix:
+            cached = (ix, _SearcherData.load(searcher))
+            self._shared = cached
         return cached[1]
 
     def close(self) -> None:
@@ -249,7 +252,7 @@ class SearchIndex:
             q, pats = build_query(parsed, relaxed=True)
             results = self._run(searcher, q, parsed, page, page_size, prefer)
             relaxed = True
-        symbol = self.symbol_in_index(text.strip())
+        symbol = _symbol_in(searcher, text.strip())
         if results is None:
             return SearchPage(text, 0, page, page_size, [], 0.0, symbol=symbol)
         hits = [self._unit_hit(searcher, stored, score, pats) for stored, score in results.items]
@@ -305,11 +308,7 @@ class SearchIndex:
     # -- documents
     def symbol_in_index(self, text: str) -> str | None:
         """The canonical symbol if `text` names a document in the index."""
-        try:
-            symbol = normalize_symbol(text)
-        except SymbolError:
-            return None
-        return symbol if self.searcher().document_number(symbol=symbol) is not None else None
+        return _symbol_in(self.searcher(), text)
 
     def document(self, symbol: str) -> DocumentView | None:
         """Every block of a document, in order, all languages; None if the symbol is unknown."""
@@ -412,6 +411,14 @@ class _SearcherData:
         return total, counts
 
 
+def _symbol_in(searcher, text: str) -> str | None:
+    try:
+        symbol = normalize_symbol(text)
+    except SymbolError:
+        return None
+    return symbol if searcher.document_number(symbol=symbol) is not None else None
+
+
 def _per_unit(
     searcher, ranked: list[tuple[int, float]], prefer: str
 ) -> dict[str, tuple[dict, float | None]]:
@@ -467,11 +474,6 @@ def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[S
         parsed, _ = expand(parsed)
     pats = [p for c in parsed.positives for p in patterns(c)]
     return lambda text: segments(text, match_spans(text, pats))
-
-
-def highlight_text(text: str, query: str, expand_terms: bool = True) -> list[Segment]:
-    """Whole-text segments with the query's matches marked (for a document page)."""
-    return highlighter(query, expand_terms)(text)
 
 
 def _ms(started: float) -> float:
