@@ -10,16 +10,16 @@ import logging
 import re
 import threading
 import time
-from array import array
-from collections import Counter, OrderedDict
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
+import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import has_cjk
-from indexer.collect import SplitTopCollector
+from indexer.engine import Engine, Matches
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
 from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
 from indexer.query import ParsedQuery, parse_query
@@ -166,10 +166,11 @@ class SearchIndex:
         return self._ix
 
     def _data(self, searcher) -> _SearcherData:
-        """Heading docnums and facet columns: read once per index generation, for all threads."""
-        ix = self._index()
+        """The engine, headings and facet columns of the searcher's generation, for all threads."""
+        ix, own = self._local.searcher
+        assert own is searcher, "a searcher is used by the thread that opened it"
         cached = self._shared
-        if cached is None or cached[0] is not ix:
+        if cached is None or cached[0] is not ix:  # a new generation (threads may race: harmless)
             cached = (ix, _SearcherData.load(searcher))
             self._shared = cached
         return cached[1]
@@ -280,21 +281,24 @@ class SearchIndex:
         elif scope is not None:
             q = wq.And([q, scope])
         data = self._data(searcher)
+        matches = data.engine.evaluate(searcher, q)
+        heads = data.heads[matches.docs]
+        paragraphs = Matches(matches.docs[~heads], matches.scores[~heads])
         wanted = page * page_size
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
-            collector = SplitTopCollector(limit, 10, data.heads)
-            searcher.search_with_collector(q, collector)
-            best = _per_unit(searcher, collector.top(), prefer)
-            if len(best) >= wanted or len(collector.items) < limit:
+            ranked = _top(paragraphs, limit)
+            best = _per_unit(searcher, ranked, prefer)
+            if len(best) >= wanted or len(ranked) < limit:
                 break
             limit *= 2
-        total, counts = data.count(collector.docset)
+        total, counts = data.count(paragraphs.docs)
         start = (page - 1) * page_size
         items = list(best.values())[start : start + page_size]
         sections = []
         if page == 1:
-            sections = list(_per_unit(searcher, collector.top_heads(), prefer).values())[:5]
+            top_heads = _top(Matches(matches.docs[heads], matches.scores[heads]), 10)
+            sections = list(_per_unit(searcher, top_heads, prefer).values())[:5]
         return _Results(total, items, sections, counts)
 
     @staticmethod
@@ -374,41 +378,54 @@ class SearchIndex:
 
 
 class _Codes:
-    """A column's value for every document, as small integer codes (read once per searcher)."""
+    """A column's value for every document, as small integer codes (read once per generation)."""
 
     def __init__(self, column) -> None:
         index: dict[str, int] = {}
-        self.codes = array("I", (index.setdefault(v, len(index)) for v in column))
+        self.codes = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int32)
         self.values = list(index)
 
 
 @dataclass(frozen=True)
 class _SearcherData:
-    """What a searcher's queries reuse: heading docnums and the facet columns."""
+    """What every query on one index generation reuses: the engine, headings, facet columns."""
 
-    heads: frozenset[int]
+    engine: Engine
+    heads: np.ndarray  # True for heading and title blocks
     columns: dict[str, _Codes]
 
     @classmethod
     def load(cls, searcher) -> _SearcherData:
+        engine = Engine(searcher)
         kinds = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
+        heads = np.zeros(engine.doc_count, dtype=bool)
+        heads[engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
-        return cls(
-            frozenset(searcher.docs_for_query(kinds)),
-            {name: _Codes(reader.column_reader(name)) for name in (*FACETS, "unit")},
-        )
+        columns = {name: _Codes(reader.column_reader(name)) for name in (*FACETS, "unit")}
+        return cls(engine, heads, columns)
 
-    def count(self, docnums: set[int]) -> tuple[int, dict[str, dict[str, int]]]:
+    def count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
         """Matching units, and matching blocks per language, committee and year."""
-        units = self.columns["unit"].codes
-        total = len({units[d] for d in docnums})
+        total = len(np.unique(self.columns["unit"].codes[docs]))
         counts = {}
         for name, label in FACETS.items():
             column = self.columns[name]
-            counter = Counter(column.codes[d] for d in docnums)
-            pairs = ((column.values[code], n) for code, n in counter.items())
+            found = np.bincount(column.codes[docs], minlength=len(column.values))
+            pairs = ((column.values[c], int(n)) for c in np.flatnonzero(found) for n in [found[c]])
             counts[label] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
         return total, counts
+
+
+def _top(matches: Matches, limit: int) -> list[tuple[int, float]]:
+    """The best `limit` (docnum, score), best first; lower docnums first among equal scores."""
+    docs, scores = matches.docs, matches.scores
+    if len(docs) > limit:
+        keep = np.argpartition(-scores, limit - 1)[:limit]
+        threshold = scores[keep].min()
+        keep = np.flatnonzero(scores >= threshold)  # ties at the threshold: lowest docnums win
+        docs, scores = docs[keep], scores[keep]
+    order = np.lexsort((docs, -scores))[:limit]
+    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
 
 
 def _symbol_in(searcher, text: str) -> str | None:

@@ -1,0 +1,93 @@
+"""indexer.engine: the same documents and scores as Whoosh's own matchers, deletions included."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+
+from indexer.config import bundled_corpus
+from indexer.engine import Engine
+from indexer.matching import build_query, expand
+from indexer.query import parse_query
+from indexer.store import build, open_generation
+from indexer.update import update
+
+QUERIES = [
+    "技术促进机制",
+    "发展",
+    "联合国 可持续发展",
+    '"可持续发展集团"',
+    '"2015 年 6 月"',
+    "CDIP/17/8",
+    "ＩＡＴＴ",
+    "秘書處",
+    "Open Working Group",
+    '"United Nations"',
+    "development -sustainable",
+    "SDG OR 指标",
+    "lang:en technology",
+    "year:2017",
+    "机制 -技术",
+    "IATT 的成员",
+    "量子引力波",
+]
+
+
+@pytest.fixture(scope="module")
+def searcher(tmp_path_factory):
+    """A two-generation index: the bundled corpus, then an update that replaces one document."""
+    corpus = tmp_path_factory.mktemp("engine-corpus")
+    shutil.copytree(bundled_corpus(), corpus, dirs_exist_ok=True)
+    root = tmp_path_factory.mktemp("engine-index")
+    build(corpus, root)
+    changed = corpus / "en" / "cdip_19_6.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n99. Technology and development again.\n",
+        encoding="utf-8",
+    )
+    update(corpus, root)
+    ix, _, _ = open_generation(root)
+    with ix.searcher() as s:
+        assert s.reader().has_deletions()  # the replaced document's old blocks
+        yield s
+
+
+def whoosh_query(text: str):
+    parsed, _ = expand(parse_query(text))
+    q, _ = build_query(parsed)
+    return q
+
+
+@pytest.mark.parametrize("text", QUERIES)
+def test_same_documents_and_scores_as_whoosh(searcher, text):
+    q = whoosh_query(text)
+    expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+
+    found = Engine(searcher).evaluate(searcher, q)
+
+    assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == pytest.approx(
+        expected
+    )
+
+
+def test_phrases_need_adjacent_words(searcher):
+    engine = Engine(searcher)
+    apart = engine.evaluate(searcher, whoosh_query('"development sustainable"'))
+    together = engine.evaluate(searcher, whoosh_query('"sustainable development"'))
+    assert len(apart) < len(together)
+    assert set(apart.docs.tolist()) == set(
+        searcher.docs_for_query(whoosh_query('"development sustainable"'))
+    )
+
+
+def test_cached_posting_lists_give_the_same_answer(searcher):
+    engine = Engine(searcher)
+    q = whoosh_query('"可持续发展" OR 联合国')
+    first = engine.evaluate(searcher, q)
+    second = engine.evaluate(searcher, q)
+    assert np.array_equal(first.docs, second.docs) and np.allclose(first.scores, second.scores)
+    small = Engine(searcher, cache_bytes=0)  # nothing kept: every list read again
+    third = small.evaluate(searcher, q)
+    assert np.array_equal(first.docs, third.docs) and np.allclose(first.scores, third.scores)
