@@ -128,15 +128,13 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
 
     Example: docsearch search '"可持续发展集团" lang:zh'
     """
-    index = ensure_index(config.index_dir(index_path))
     filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
     try:
-        result = index.search(
-            query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
-        )
-    except QueryTooLong as err:
-        raise click.ClickException(str(err)) from err
-    except StoreError as err:
+        with ensure_index(config.index_dir(index_path)) as index:
+            result = index.search(
+                query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
+            )
+    except (QueryTooLong, StoreError) as err:
         raise click.ClickException(str(err)) from err
     if as_json:
         _echo_json(result.to_json())
@@ -214,8 +212,8 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
         canonical = normalize_symbol(symbol)
     except SymbolError as err:
         raise click.ClickException(str(err)) from err
-    index = ensure_index(config.index_dir(index_path))
-    doc = index.document(canonical)
+    with ensure_index(config.index_dir(index_path)) as index:
+        doc = index.document(canonical)
     if doc is None:
         raise click.ClickException(f"No document {canonical} in the index.")
     blocks = doc.blocks

@@ -2,16 +2,19 @@
 
 Whoosh stores the index; evaluating a query through its matchers costs Python calls for every
 matching document, which is about a second for common words at 100,000 paragraphs. Here a
-term's posting list is read block by block into two arrays (document numbers and term
-frequencies) and the query tree is evaluated with array operations: AND is an intersection, OR
-a union, and each term's BM25F score (Whoosh's formula and statistics) is computed for all of
-its documents at once. Phrases check positions only for the documents that hold all their
-terms. Posting lists are cached per index generation, so common words are read once.
+term's posting list is read in one piece and decoded block by block into two arrays (document
+numbers and term frequencies), and the query tree is evaluated with array operations: AND is an
+intersection, OR a union, and each term's BM25F score (Whoosh's formula and statistics) is
+computed for all of its documents at once. Phrases decode positions only for the documents that
+hold all their words and that the rest of the query has not already ruled out. Posting lists
+are cached per index generation, so common words are read once.
 """
 
 from __future__ import annotations
 
+import io
 import pickle
+import struct
 import threading
 import zlib
 from collections import OrderedDict
@@ -20,13 +23,14 @@ from itertools import chain
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import LENGTHS_COLUMN, W3LeafMatcher, _lenfield
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.util.numeric import byte_to_length
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searchers use
 CACHE_BYTES = 256 * 2**20  # posting lists kept per index generation
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _VALUES_START = b"(c_codecs\nencode"  # where a block's pickled position values begin
+_BLOCK_LENGTH = struct.Struct("!i")
 
 
 @dataclass(frozen=True)
@@ -49,7 +53,7 @@ class _Block:
     """Where one block of a posting list lies, to read its positions when a phrase needs them."""
 
     segment: int
-    offset: int
+    offset: int  # of the block's data in the segment's postings file
     length: int
     compressed: bool
     start: int  # index of the block's first posting in the term's arrays
@@ -68,14 +72,6 @@ class _Postings:
     def nbytes(self) -> int:
         extra = 0 if self.positions is None else self.positions.nbytes + self.starts.nbytes
         return self.docs.nbytes + self.freqs.nbytes + 64 * len(self.blocks) + extra
-
-    def keys(self, docs: np.ndarray) -> np.ndarray:
-        """(document << 32 | position) for every position of the term in `docs` (all hold it)."""
-        index = np.searchsorted(self.docs, docs)
-        first, counts = self.starts[index], self.starts[index + 1] - self.starts[index]
-        shift = np.repeat(first - (np.cumsum(counts) - counts), counts)
-        where = np.arange(counts.sum()) + shift
-        return (np.repeat(docs.astype(np.int64), counts) << 32) | self.positions[where]
 
 
 _EMPTY = _Postings(np.empty(0, np.int32), np.empty(0, np.float32), ())
@@ -103,48 +99,81 @@ class Engine:
         self._lock = threading.Lock()
 
     # -- evaluation
-    def evaluate(self, searcher, q: wq.Query) -> Matches:
-        """The documents matching `q` and their scores (Whoosh's BM25F sums)."""
+    def evaluate(self, searcher, q: wq.Query, within: np.ndarray | None = None) -> Matches:
+        """The documents matching `q` and their scores (Whoosh's BM25F sums).
+
+        With `within` (sorted document numbers), only matches among those are returned; the
+        callers below pass what the rest of the query allows, so phrases check fewer documents.
+        """
         if isinstance(q, wq.Term):
-            return self._term(searcher, q.fieldname, q.text, q.boost)
+            return self._term(searcher, q.fieldname, q.text, q.boost, within)
         if isinstance(q, wq.Phrase):
-            return self._phrase(searcher, q)
+            return self._phrase(searcher, q, within)
         if isinstance(q, wq.AndMaybe):
-            required, optional = (self.evaluate(searcher, c) for c in (q.a, q.b))
-            return _add(required, optional)
+            required = self.evaluate(searcher, q.a, within)
+            return _add(required, self.evaluate(searcher, q.b, required.docs))
         if isinstance(q, wq.AndNot):
-            positive = self.evaluate(searcher, q.a)
+            positive = self.evaluate(searcher, q.a, within)
             if not len(positive):
                 return positive
-            negative = self.evaluate(searcher, q.b)
+            negative = self.evaluate(searcher, q.b, positive.docs)
             keep = ~np.isin(positive.docs, negative.docs, assume_unique=True)
             return Matches(positive.docs[keep], positive.scores[keep])
         if isinstance(q, wq.And):
+            if _has_phrase(q):  # narrow phrases down to what every part could match
+                for child in q.subqueries:
+                    within = self._candidates(searcher, child, within)
+                if self.live is not None:
+                    within = within[self.live[within]]
             result = None
             for child in q.subqueries:
-                matches = self.evaluate(searcher, child)
+                matches = self.evaluate(searcher, child, within)
                 result = matches if result is None else _intersect(result, matches)
                 if not len(result):
                     break
+                within = result.docs
             return result if result is not None else Matches.none()
         if isinstance(q, wq.Or):
-            return _union([self.evaluate(searcher, c) for c in q.subqueries])
+            return _union([self.evaluate(searcher, c, within) for c in q.subqueries])
         if isinstance(q, wq.Every):
             docs = np.arange(self.doc_count, dtype=np.int32)
             if self.live is not None:
                 docs = docs[self.live]
-            return Matches(docs, np.ones(len(docs)))  # as Whoosh scores "every document"
+            matches = Matches(docs, np.ones(len(docs)))  # as Whoosh scores "every document"
+            return matches if within is None else _restrict(matches, within)
         if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
             return Matches.none()
         raise TypeError(f"cannot evaluate {type(q).__name__} queries")
 
-    def _term(self, searcher, fieldname: str, text: str, boost: float = 1.0) -> Matches:
+    def _candidates(self, searcher, q: wq.Query, within: np.ndarray | None) -> np.ndarray:
+        """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""
+        if isinstance(q, (wq.Term, wq.Phrase)):
+            words = [q.text] if isinstance(q, wq.Term) else list(q.words)
+            docs = within
+            for word in words:
+                found = self.postings(searcher, q.fieldname, word).docs
+                docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+            return docs
+        if isinstance(q, (wq.AndMaybe, wq.AndNot)):
+            return self._candidates(searcher, q.a, within)
+        if isinstance(q, wq.And):
+            for child in q.subqueries:
+                within = self._candidates(searcher, child, within)
+            return within
+        if isinstance(q, wq.Or):
+            parts = [self._candidates(searcher, c, within) for c in q.subqueries]
+            return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+        return self.evaluate(searcher, q, within).docs
+
+    def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
         postings = self.postings(searcher, fieldname, text)
-        scores = self._scores(searcher, fieldname, text, postings, boost)
-        if self.live is None:
-            return Matches(postings.docs, scores)
-        keep = self.live[postings.docs]
-        return Matches(postings.docs[keep], scores[keep])
+        matches = Matches(postings.docs, self._scores(searcher, fieldname, text, postings, boost))
+        if within is not None:
+            return _restrict(matches, within)
+        if self.live is not None:
+            keep = self.live[matches.docs]
+            return Matches(matches.docs[keep], matches.scores[keep])
+        return matches
 
     def _scores(self, searcher, fieldname, text, postings: _Postings, boost: float) -> np.ndarray:
         field = searcher.schema[fieldname]
@@ -156,29 +185,61 @@ class Engine:
         lengths = self.lengths(searcher, fieldname)[postings.docs]
         return boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / average))
 
-    def _phrase(self, searcher, q: wq.Phrase) -> Matches:
+    def _phrase(self, searcher, q: wq.Phrase, within: np.ndarray | None) -> Matches:
         words = list(q.words)
         if len(words) == 1:
-            return self._term(searcher, q.fieldname, words[0], q.boost)
+            return self._term(searcher, q.fieldname, words[0], q.boost, within)
         postings = [self.postings(searcher, q.fieldname, w) for w in words]
-        candidates = postings[0].docs
-        for p in postings[1:]:
+        candidates = within if within is not None else postings[0].docs
+        for p in postings:
             candidates = np.intersect1d(candidates, p.docs, assume_unique=True)
         if self.live is not None:
             candidates = candidates[self.live[candidates]]
         if not len(candidates):
             return Matches.none()
-        postings = [self.postings(searcher, q.fieldname, w, positions=True) for w in words]
-        reached = postings[0].keys(candidates)  # where the phrase has matched so far
-        for p in postings[1:]:
-            steps = np.concatenate([reached + d for d in range(1, q.slop + 1)])
-            reached = np.intersect1d(steps, p.keys(candidates))
+        reached = None  # document << 32 | position where the phrase has matched so far
+        for word, p in zip(words, postings, strict=True):
+            keys = self._keys(searcher, q.fieldname, word, p, candidates)
+            if reached is not None:
+                steps = np.concatenate([reached + d for d in range(1, q.slop + 1)])
+                keys = np.intersect1d(steps, keys)
+            reached = keys
         docs = np.unique(reached >> 32).astype(np.int32)
         scores = np.zeros(len(docs))
         for word, p in zip(words, postings, strict=True):
             sub = _Postings(docs, p.freqs[np.searchsorted(p.docs, docs)], ())
             scores += self._scores(searcher, q.fieldname, word, sub, q.boost)
         return Matches(docs, scores)
+
+    def _keys(self, searcher, fieldname, text, postings: _Postings, docs) -> np.ndarray:
+        """(document << 32 | position) for every position of the term in `docs` (all hold it).
+
+        Positions are decoded only from the blocks holding `docs`; when that is most of the
+        blocks, the whole list's positions are decoded once and cached.
+        """
+        index = np.searchsorted(postings.docs, docs)
+        if postings.positions is None:
+            owners = np.searchsorted(_block_starts(postings), index, side="right") - 1
+            if 2 * len(np.unique(owners)) <= len(postings.blocks):
+                lists = self._position_lists(searcher, postings, index, owners)
+                counts, positions = _positions(lists)
+                return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
+            postings = self.postings(searcher, fieldname, text, positions=True)
+        first = postings.starts[index]
+        counts = postings.starts[index + 1] - first
+        where = np.arange(counts.sum()) + np.repeat(first - (np.cumsum(counts) - counts), counts)
+        return (np.repeat(docs.astype(np.int64), counts) << 32) | postings.positions[where]
+
+    def _position_lists(self, searcher, postings: _Postings, index, owners) -> list[list[int]]:
+        """The decoded positions of the postings at `index` (in blocks `owners`)."""
+        readers = _segments(searcher)
+        values, decoded = [], {}
+        for i, b in zip(index.tolist(), owners.tolist(), strict=True):
+            block = postings.blocks[b]
+            if b not in decoded:
+                decoded[b] = block.values or _block_values(readers, block)
+            values.append(decoded[b][i - block.start])
+        return _decode_positions(values)
 
     # -- reading
     def postings(self, searcher, fieldname: str, text: str, positions=False) -> _Postings:
@@ -195,7 +256,12 @@ class Engine:
         elif not positions or found.positions is not None:
             return found
         if positions:
-            found = self._with_positions(searcher, found)
+            readers = _segments(searcher)
+            lists = [v for b in found.blocks for v in b.values or _block_values(readers, b)]
+            counts, flat = _positions(_decode_positions(lists))
+            starts = np.zeros(len(counts) + 1, dtype=np.int64)
+            np.cumsum(counts, out=starts[1:])
+            found = replace(found, positions=flat, starts=starts)
         with self._lock:
             old = self._cache.pop(key, None)
             self._cached -= old.nbytes if old is not None else 0
@@ -208,64 +274,38 @@ class Engine:
         return found
 
     def _read(self, searcher, fieldname: str, tbytes: bytes) -> _Postings:
-        fmt = searcher.schema[fieldname].format
         docs, freqs, blocks = [], [], []
         count = 0
         for number, (segment, base) in enumerate(searcher.reader().leaf_readers()):
             if (fieldname, tbytes) not in segment:
                 continue
-            matcher = segment._terms.matcher(fieldname, tbytes, fmt)
-            if not isinstance(matcher, W3LeafMatcher):  # a short list kept with the term
-                ids = list(matcher.all_ids())
+            info = segment._terms.term_info(fieldname, tbytes)
+            if info.is_inlined():  # a short list kept with the term
+                ids, weights, values = info.inlined_postings()
                 docs.append(np.asarray(ids, dtype=np.int64) + base)
-                freqs.append(np.asarray(matcher._weights or [1.0] * len(ids), np.float32))
-                blocks.append(_Block(number, 0, 0, False, count, tuple(matcher._values)))
+                freqs.append(np.asarray(weights, dtype=np.float32))
+                blocks.append(_Block(number, 0, 0, False, count, tuple(values)))
                 count += len(ids)
                 continue
-            while True:
-                ids, weights = _ids_and_weights(matcher)
+            offset, length = info.extent()
+            if isinstance(length, tuple):  # whoosh3 reads the length back as a 1-tuple
+                (length,) = length
+            for block, ids, weights in _blocks(segment._terms._postfile, offset, length):
                 docs.append(np.cumsum(np.asarray(ids, dtype=np.int64)) + base)
                 freqs.append(_weights(weights, len(ids)))
-                blocks.append(
-                    _Block(
-                        number,
-                        matcher._dataoffset,
-                        matcher._nextoffset - matcher._dataoffset,
-                        bool(matcher._compression),
-                        count,
-                    )
-                )
+                blocks.append(replace(block, segment=number, start=count))
                 count += len(ids)
-                if matcher._lastblock:
-                    break
-                matcher._goto(matcher._nextoffset)
         if not docs:
             return _EMPTY
         all_docs = np.concatenate(docs).astype(np.int32)
         return _Postings(all_docs, np.concatenate(freqs), tuple(blocks))
-
-    def _with_positions(self, searcher, postings: _Postings) -> _Postings:
-        """The posting list with every posting's positions, decoded for all blocks at once."""
-        readers = [segment for segment, _ in searcher.reader().leaf_readers()]
-        lists = []
-        for block in postings.blocks:
-            values = block.values or _block_values(readers, block)
-            lists.extend(_decode_positions(values))
-        counts = np.fromiter(map(len, lists), dtype=np.int64, count=len(lists))
-        deltas = np.fromiter(chain.from_iterable(lists), dtype=np.int64, count=int(counts.sum()))
-        starts = np.zeros(len(counts) + 1, dtype=np.int64)
-        np.cumsum(counts, out=starts[1:])
-        # Whoosh stores each posting's positions as gaps: sum them within each posting.
-        totals = np.cumsum(deltas)
-        before = np.repeat(totals[starts[:-1] - 1] * (starts[:-1] > 0), counts)
-        return replace(postings, positions=totals - before, starts=starts)
 
     def lengths(self, searcher, fieldname: str) -> np.ndarray:
         """Every document's length in `fieldname`, as Whoosh's scorer reads it."""
         found = self._lengths.get(fieldname)
         if found is None:
             parts = []
-            for segment, _ in searcher.reader().leaf_readers():
+            for segment in _segments(searcher):
                 count = segment.doc_count_all()
                 column = segment._perdoc._cached_reader(_lenfield(fieldname), LENGTHS_COLUMN)
                 raw = np.zeros(count, dtype=np.uint8)
@@ -278,23 +318,37 @@ class Engine:
         return found
 
 
-def _ids_and_weights(matcher: W3LeafMatcher) -> tuple:
-    """The current block's delta-coded ids and weights, without unpickling its positions."""
-    data = matcher._postfile.get(matcher._dataoffset, matcher._nextoffset - matcher._dataoffset)
-    if matcher._compression:
-        data = zlib.decompress(data)
-    cut = data.find(_VALUES_START)
-    if cut < 0:  # no positions: nothing costly to skip
-        return pickle.loads(data)[:2]
-    return pickle.loads(data[:cut] + b"\x86.")  # TUPLE2, STOP: (ids, weights)
+# --- Whoosh's posting format (whoosh3 codec) ------------------------------------------------
 
 
-def _decode_positions(values: tuple[bytes, ...]) -> list[list[int]]:
-    """Whoosh's encoded positions (count, then a pickled list of gaps), in one unpickling."""
-    # Each value is pack_uint(count) + pickle(protocol 2) of a list; the pickles' bodies,
-    # concatenated between MARK and LIST, unpickle as one list of lists.
-    bodies = (v[6:-1] if v.endswith(b".") else v[6:] for v in values)
-    return pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
+def _blocks(postfile, offset: int, length: int):
+    """(block, delta-coded ids, weights) for each block of one segment's posting list.
+
+    A list is the magic number, then blocks: a signed length (negative for the last block),
+    a pickled info tuple (count, last id, max weight, compression, min/max length) and the
+    pickled (ids, weights, positions) data, compressed or not.
+    """
+    raw = postfile.get(offset, length)
+    assert raw[:4] == WHOOSH3_HEADER_MAGIC, "not a whoosh3 posting list"
+    stream = io.BytesIO(raw)
+    at = 4
+    while True:
+        (size,) = _BLOCK_LENGTH.unpack_from(raw, at)
+        end = at + 4 + abs(size)
+        stream.seek(at + 4)
+        compression = pickle.load(stream)[3]
+        data_at = stream.tell()
+        data = raw[data_at:end]
+        if compression:
+            data = zlib.decompress(data)
+        cut = data.find(_VALUES_START)
+        if cut >= 0:  # unpickle only ids and weights: cut before the positions, make a 2-tuple
+            data = data[:cut] + b"\x86."
+        ids, weights = pickle.loads(data)[:2]
+        yield _Block(0, offset + data_at, end - data_at, bool(compression), 0), ids, weights
+        if size < 0:
+            return
+        at = end
 
 
 def _block_values(readers, block: _Block) -> tuple:
@@ -304,12 +358,52 @@ def _block_values(readers, block: _Block) -> tuple:
     return pickle.loads(data)[2]
 
 
+def _decode_positions(values: list[bytes]) -> list[list[int]]:
+    """Whoosh's encoded positions (count, then a pickled list of gaps), in one unpickling."""
+    # Each value is pack_uint(count) + pickle(protocol 2) of a list; the pickles' bodies,
+    # concatenated between MARK and LIST, unpickle as one list of lists.
+    bodies = (v[6:-1] if v.endswith(b".") else v[6:] for v in values)
+    return pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
+
+
 def _weights(stored, n: int) -> np.ndarray:
     if stored is None:
         return np.ones(n, dtype=np.float32)
     if isinstance(stored, float):
         return np.full(n, stored, dtype=np.float32)
     return np.asarray(stored, dtype=np.float32)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _segments(searcher) -> list:
+    return [segment for segment, _ in searcher.reader().leaf_readers()]
+
+
+def _block_starts(postings: _Postings) -> np.ndarray:
+    return np.fromiter((b.start for b in postings.blocks), dtype=np.int64)
+
+
+def _positions(gaps: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Each posting's number of positions, and all the positions one after the other.
+
+    Whoosh stores a posting's positions as gaps; they are summed within each posting.
+    """
+    counts = np.fromiter(map(len, gaps), dtype=np.int64, count=len(gaps))
+    totals = np.cumsum(np.fromiter(chain.from_iterable(gaps), np.int64, int(counts.sum())))
+    ends = np.cumsum(counts)
+    before = np.concatenate(([0], totals[ends[:-1] - 1]))  # the sum of earlier postings' gaps
+    return counts, totals - np.repeat(before, counts)
+
+
+def _has_phrase(q: wq.Query) -> bool:
+    return isinstance(q, wq.Phrase) or any(_has_phrase(c) for c in q.children())
+
+
+def _restrict(matches: Matches, within: np.ndarray) -> Matches:
+    docs, mine, _ = np.intersect1d(matches.docs, within, assume_unique=True, return_indices=True)
+    return Matches(docs, matches.scores[mine])
 
 
 def _intersect(a: Matches, b: Matches) -> Matches:
@@ -321,11 +415,11 @@ def _add(required: Matches, optional: Matches) -> Matches:
     """`required`'s documents, plus `optional`'s score where it matches too."""
     if not len(optional) or not len(required):
         return required
-    _, ir, io = np.intersect1d(
+    _, ir, io_ = np.intersect1d(
         required.docs, optional.docs, assume_unique=True, return_indices=True
     )
     scores = required.scores.copy()
-    scores[ir] += optional.scores[io]
+    scores[ir] += optional.scores[io_]
     return Matches(required.docs, scores)
 
 

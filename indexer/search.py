@@ -155,6 +155,7 @@ class SearchIndex:
         self.manifest: dict = {}
         self._shared: tuple | None = None  # (whoosh index, _SearcherData) of the live generation
         self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()  # recent pages, this generation
+        self._searchers: list = []  # every thread's searcher, to close them all
 
     def _index(self):
         live = current_generation(self.root)
@@ -176,20 +177,32 @@ class SearchIndex:
         return cached[1]
 
     def close(self) -> None:
-        """Close this thread's searcher (other threads' searchers close when they end)."""
-        cached = getattr(self._local, "searcher", None)
-        if cached is not None:
-            cached[1].close()
-            self._local.searcher = None
+        """Close every searcher this handle opened (each thread opens its own)."""
+        with self._lock:
+            searchers, self._searchers = self._searchers, []
+            self._shared = None
+        for searcher in searchers:
+            searcher.close()
+        self._local = threading.local()
+
+    def __enter__(self) -> SearchIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
     def searcher(self):
         """A per-thread searcher on the live generation (Whoosh searchers are not shared)."""
         ix = self._index()
         cached = getattr(self._local, "searcher", None)
         if cached is None or cached[0] is not ix:
-            if cached is not None:
-                cached[1].close()
-            self._local.searcher = (ix, ix.searcher())
+            searcher = ix.searcher()
+            with self._lock:
+                if cached is not None and cached[1] in self._searchers:
+                    self._searchers.remove(cached[1])
+                    cached[1].close()
+                self._searchers.append(searcher)
+            self._local.searcher = (ix, searcher)
         return self._local.searcher[1]
 
     # -- search

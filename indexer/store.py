@@ -369,12 +369,12 @@ def block_keys(doc: Document) -> set[str]:
 
 
 def storage(path: Path) -> FileStorage:
-    """A generation's files for writing and checking, read without mmap.
+    """A generation's files, read without mmap (by writers, checkers and searchers).
 
     Whoosh reads an mmapped compound segment through a BytesIO copy of the whole file, so with
-    mmap a writer or checker would hold the entire index in memory (1.4 GB at 100,000
-    paragraphs) and open it in seconds. Searchers keep mmap (see open_generation): their reads
-    are 10-45% faster that way, at the cost of that memory (bench/RESULTS.md).
+    mmap every process would hold the entire index in memory (1.4 GB at 100,000 paragraphs) and
+    open it in seconds. Searches read posting lists in whole pieces (indexer.engine), so plain
+    file reads cost them little.
     """
     return FileStorage(str(path), supports_mmap=False)
 
@@ -527,4 +527,4 @@ def open_generation(root: Path):
     problem = compatibility_problem(manifest)
     if problem:
         raise IndexOutdated(problem[0].upper() + problem[1:])
-    return FileStorage(str(generation)).open_index(), generation, manifest  # mmap: faster reads
+    return storage(generation).open_index(), generation, manifest

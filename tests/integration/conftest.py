@@ -15,4 +15,5 @@ def seed_index_root(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def seed_index(seed_index_root):
-    return SearchIndex(seed_index_root)
+    with SearchIndex(seed_index_root) as index:
+        yield index

@@ -90,9 +90,8 @@ def test_chinese_query_finds_an_english_only_document(tmp_path):
         encoding="utf-8",
     )
     build(corpus, tmp_path / "index")
-    page = SearchIndex(tmp_path / "index").search(
-        "可持续发展目标", filters={"symbol": ["CDIP/20/1"]}
-    )
+    with SearchIndex(tmp_path / "index") as index:
+        page = index.search("可持续发展目标", filters={"symbol": ["CDIP/20/1"]})
     assert [(h.symbol, h.paragraph, h.lang, h.counterpart) for h in page.hits] == [
         ("CDIP/20/1", "1", "en", None)
     ]

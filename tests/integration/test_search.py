@@ -142,7 +142,7 @@ def test_repeated_query_is_served_from_the_cache_until_a_new_generation(tmp_path
 
 
 def test_cache_can_be_turned_off(seed_index_root):
-    index = SearchIndex(seed_index_root, cache_size=0)
-    first = index.search("IATT")
-    again = index.search("IATT")
+    with SearchIndex(seed_index_root, cache_size=0) as index:
+        first = index.search("IATT")
+        again = index.search("IATT")
     assert again.hits is not first.hits and again.hits == first.hits

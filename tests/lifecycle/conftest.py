@@ -132,9 +132,8 @@ def doc_keys(root: Path) -> dict[str, str]:
 
 def hits(root: Path, query: str, lang: str) -> list[tuple[str, str]]:
     """(symbol, paragraph) of every hit in one language, opening the index afresh."""
-    index = SearchIndex(root)
-    page = index.search(query, page_size=100, filters={"lang": [lang]}, expand_terms=False)
-    index.searcher().close()
+    with SearchIndex(root) as index:
+        page = index.search(query, page_size=100, filters={"lang": [lang]}, expand_terms=False)
     return [(hit.symbol, hit.paragraph) for hit in page.hits if hit.lang == lang]
 
 

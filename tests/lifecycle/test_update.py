@@ -112,8 +112,8 @@ def test_metadata_change_reindexes_only_the_files_it_names(corpus, root, cli):
     result = cli("update")
     assert result.exit_code == 0, result.output
     assert "2 replaced" in result.output and "2 unchanged" in result.output
-    index = SearchIndex(root)
-    versions = index.document("CDIP/19/6").versions
+    with SearchIndex(root) as index:
+        versions = index.document("CDIP/19/6").versions
     assert {lang: v["date"] for lang, v in versions.items()} == {
         "zh": "2017-03-01",
         "en": "2017-03-01",

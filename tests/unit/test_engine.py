@@ -91,3 +91,18 @@ def test_cached_posting_lists_give_the_same_answer(searcher):
     small = Engine(searcher, cache_bytes=0)  # nothing kept: every list read again
     third = small.evaluate(searcher, q)
     assert np.array_equal(first.docs, third.docs) and np.allclose(first.scores, third.scores)
+
+
+@pytest.mark.parametrize("text", ['"United Nations"', '"可持续发展集团"', "Open Working Group"])
+def test_phrases_with_whole_lists_decoded(searcher, text):
+    """Positions come from a few blocks or, for common words, from the whole list at once."""
+    q = whoosh_query(text)
+    engine = Engine(searcher)
+    for leaf in q.leaves():
+        for word in getattr(leaf, "words", ()):
+            engine.postings(searcher, leaf.fieldname, word, positions=True)
+    expected = {hit.docnum: hit.score for hit in searcher.search(q, limit=None)}
+    found = engine.evaluate(searcher, q)
+    assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == pytest.approx(
+        expected
+    )
