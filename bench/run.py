@@ -235,6 +235,7 @@ def step_queries(task: str, root: Path, rounds: int) -> dict:
         {**q, "median_ms": round(q["median_ms"], 2), "max_ms": round(q["max_ms"], 2)}
         for q in result["queries"]
     ]
+    summary["first"] = latency_summary(result["first_ms"])
     summary["peak_rss_mb"] = result["peak_rss_mb"]
     return summary
 
@@ -544,12 +545,19 @@ def run(args: argparse.Namespace) -> dict:
     build_repeat = args.repeat or (1 if args.quick or n > 20_000 else 3)
     limit = args.baseline_limit if args.baseline_limit and args.baseline_limit < n else None
 
-    results["segment"] = step_segment(corpus, build_repeat, limit)
-    results["build"], obvious, root = step_builds(
-        corpus, run_dir, build_repeat, summary["bytes"], not args.no_baseline, limit
-    )
-    if obvious is not None:
-        results["obvious_build"] = obvious
+    if args.index:  # measure an existing index: no builds, so no build figures or ratios
+        root = run_dir / "index"
+        log(f"copying the index {args.index} …")
+        shutil.copytree(args.index, root)
+        results["build"], results["segment"] = {"reused": str(args.index)}, {}
+        args.no_baseline = True
+    else:
+        results["segment"] = step_segment(corpus, build_repeat, limit)
+        results["build"], obvious, root = step_builds(
+            corpus, run_dir, build_repeat, summary["bytes"], not args.no_baseline, limit
+        )
+        if obvious is not None:
+            results["obvious_build"] = obvious
     rounds = args.rounds or (3 if args.quick else 20)
     if "error" not in results["build"]:
         results["queries"] = step_queries("queries", root, rounds)
@@ -604,6 +612,9 @@ def report(results: dict) -> str:
         if "error" in b:
             rows.append(f"  build {name}: ERROR {b['error']}")
             continue
+        if "reused" in b:
+            rows.append(f"  build {name}: not measured (index reused from {b['reused']})")
+            continue
         subset = f" (first {b['paragraphs']:,} paragraphs)" if b.get("subset") else ""
         rows.append(
             f"  build {name:<15} {b['paragraphs_per_s']:>9,.0f} paragraphs/s"
@@ -629,6 +640,12 @@ def report(results: dict) -> str:
             f"  queries {name:<13} p50 {q['p50_ms']:7.1f} ms  p95 {q['p95_ms']:7.1f} ms"
             f"  p99 {q['p99_ms']:7.1f} ms  ({q['n']} samples)"
         )
+        first = q.get("first")
+        if first:
+            lines.append(
+                f"    first time, nothing cached: p50 {first['p50_ms']:7.1f} ms"
+                f"  p95 {first['p95_ms']:7.1f} ms  (each query's first run in the process)"
+            )
     q = results.get("queries", {})
     if "queries" in q:
         base = {x["query"]: x for x in results.get("obvious_queries", {}).get("queries", [])}
@@ -683,6 +700,9 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=1)
     p.add_argument("--work", type=Path, default=DEFAULT_WORK, help="corpora and indexes go here")
     p.add_argument("--corpus", type=Path, help="use this corpus folder instead of generating one")
+    p.add_argument(
+        "--index", type=Path, help="measure a copy of this index of the corpus instead of building"
+    )
     p.add_argument("--repeat", type=int, help="build repeats (default 3, 1 above 20,000)")
     p.add_argument("--rounds", type=int, help="query rounds (default 20, 3 with --quick)")
     p.add_argument("--http-seconds", type=float, help="HTTP run length (default 20, 2 --quick)")

@@ -96,6 +96,7 @@ class Engine:
         self._cache: OrderedDict[tuple[str, bytes], _Postings] = OrderedDict()
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
+        self._phrased: set[tuple[str, str]] = set()  # terms whose positions a phrase has used
         self._lock = threading.Lock()
 
     # -- evaluation
@@ -117,7 +118,8 @@ class Engine:
             if not len(positive):
                 return positive
             negative = self.evaluate(searcher, q.b, positive.docs)
-            keep = ~np.isin(positive.docs, negative.docs, assume_unique=True)
+            keep = np.ones(len(positive), dtype=bool)
+            keep[_common(positive.docs, negative.docs)[0]] = False
             return Matches(positive.docs[keep], positive.scores[keep])
         if isinstance(q, wq.And):
             if _has_phrase(q):  # narrow phrases down to what every part could match
@@ -152,7 +154,7 @@ class Engine:
             docs = within
             for word in words:
                 found = self.postings(searcher, q.fieldname, word).docs
-                docs = found if docs is None else np.intersect1d(docs, found, assume_unique=True)
+                docs = found if docs is None else docs[_common(docs, found)[0]]
             return docs
         if isinstance(q, (wq.AndMaybe, wq.AndNot)):
             return self._candidates(searcher, q.a, within)
@@ -161,8 +163,11 @@ class Engine:
                 within = self._candidates(searcher, child, within)
             return within
         if isinstance(q, wq.Or):
-            parts = [self._candidates(searcher, c, within) for c in q.subqueries]
-            return np.unique(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+            parts = [
+                Matches(d, np.zeros(len(d)))
+                for d in (self._candidates(searcher, c, within) for c in q.subqueries)
+            ]
+            return _union(parts).docs
         return self.evaluate(searcher, q, within).docs
 
     def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
@@ -192,7 +197,7 @@ class Engine:
         postings = [self.postings(searcher, q.fieldname, w) for w in words]
         candidates = within if within is not None else postings[0].docs
         for p in postings:
-            candidates = np.intersect1d(candidates, p.docs, assume_unique=True)
+            candidates = candidates[_common(candidates, p.docs)[0]]
         if self.live is not None:
             candidates = candidates[self.live[candidates]]
         if not len(candidates):
@@ -201,10 +206,10 @@ class Engine:
         for word, p in zip(words, postings, strict=True):
             keys = self._keys(searcher, q.fieldname, word, p, candidates)
             if reached is not None:
-                steps = np.concatenate([reached + d for d in range(1, q.slop + 1)])
-                keys = np.intersect1d(steps, keys)
+                steps = np.unique(np.concatenate([reached + d for d in range(1, q.slop + 1)]))
+                keys = keys[_common(keys, steps)[0]]
             reached = keys
-        docs = np.unique(reached >> 32).astype(np.int32)
+        docs = _distinct(reached >> 32).astype(np.int32)
         scores = np.zeros(len(docs))
         for word, p in zip(words, postings, strict=True):
             sub = _Postings(docs, p.freqs[np.searchsorted(p.docs, docs)], ())
@@ -214,13 +219,16 @@ class Engine:
     def _keys(self, searcher, fieldname, text, postings: _Postings, docs) -> np.ndarray:
         """(document << 32 | position) for every position of the term in `docs` (all hold it).
 
-        Positions are decoded only from the blocks holding `docs`; when that is most of the
-        blocks, the whole list's positions are decoded once and cached.
+        The first time, positions are decoded only from the blocks holding `docs`, unless that
+        is most of the blocks; a term needed again has its whole list's positions decoded once
+        and cached.
         """
         index = np.searchsorted(postings.docs, docs)
         if postings.positions is None:
             owners = np.searchsorted(_block_starts(postings), index, side="right") - 1
-            if 2 * len(np.unique(owners)) <= len(postings.blocks):
+            again = (fieldname, text) in self._phrased
+            self._phrased.add((fieldname, text))
+            if not again and 2 * len(_distinct(owners)) <= len(postings.blocks):
                 lists = self._position_lists(searcher, postings, index, owners)
                 counts, positions = _positions(lists)
                 return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
@@ -401,25 +409,42 @@ def _has_phrase(q: wq.Query) -> bool:
     return isinstance(q, wq.Phrase) or any(_has_phrase(c) for c in q.children())
 
 
+def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Where the values common to two sorted arrays of distinct values are, in each of them."""
+    if len(a) > len(b):
+        in_b, in_a = _common(b, a)
+        return in_a, in_b
+    if not len(a):
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    at = np.minimum(np.searchsorted(b, a), len(b) - 1)  # the smaller list searched in the larger
+    found = b[at] == a
+    return np.flatnonzero(found), at[found]
+
+
+def _distinct(ordered: np.ndarray) -> np.ndarray:
+    """The distinct values of a sorted array."""
+    if not len(ordered):
+        return ordered
+    return ordered[np.concatenate(([True], ordered[1:] != ordered[:-1]))]
+
+
 def _restrict(matches: Matches, within: np.ndarray) -> Matches:
-    docs, mine, _ = np.intersect1d(matches.docs, within, assume_unique=True, return_indices=True)
-    return Matches(docs, matches.scores[mine])
+    mine, _ = _common(matches.docs, within)
+    return Matches(matches.docs[mine], matches.scores[mine])
 
 
 def _intersect(a: Matches, b: Matches) -> Matches:
-    docs, ia, ib = np.intersect1d(a.docs, b.docs, assume_unique=True, return_indices=True)
-    return Matches(docs, a.scores[ia] + b.scores[ib])
+    ia, ib = _common(a.docs, b.docs)
+    return Matches(a.docs[ia], a.scores[ia] + b.scores[ib])
 
 
 def _add(required: Matches, optional: Matches) -> Matches:
     """`required`'s documents, plus `optional`'s score where it matches too."""
     if not len(optional) or not len(required):
         return required
-    _, ir, io_ = np.intersect1d(
-        required.docs, optional.docs, assume_unique=True, return_indices=True
-    )
+    in_required, in_optional = _common(required.docs, optional.docs)
     scores = required.scores.copy()
-    scores[ir] += optional.scores[io_]
+    scores[in_required] += optional.scores[in_optional]
     return Matches(required.docs, scores)
 
 
@@ -429,6 +454,10 @@ def _union(parts: list[Matches]) -> Matches:
         return Matches.none()
     if len(parts) == 1:
         return parts[0]
-    docs, inverse = np.unique(np.concatenate([p.docs for p in parts]), return_inverse=True)
-    scores = np.bincount(inverse, weights=np.concatenate([p.scores for p in parts]))
-    return Matches(docs.astype(np.int32), scores)
+    docs = np.concatenate([p.docs for p in parts])
+    size = int(docs.max()) + 1  # counting over document numbers beats sorting the lists
+    scores = np.bincount(docs, weights=np.concatenate([p.scores for p in parts]), minlength=size)
+    present = np.zeros(size, dtype=bool)
+    present[docs] = True
+    found = np.flatnonzero(present)
+    return Matches(found.astype(np.int32), scores[found])

@@ -419,7 +419,10 @@ class _SearcherData:
 
     def count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
         """Matching units, and matching blocks per language, committee and year."""
-        total = len(np.unique(self.columns["unit"].codes[docs]))
+        units = self.columns["unit"]
+        seen = np.zeros(len(units.values), dtype=bool)
+        seen[units.codes[docs]] = True
+        total = int(seen.sum())
         counts = {}
         for name, label in FACETS.items():
             column = self.columns[name]
