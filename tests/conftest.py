@@ -48,7 +48,9 @@ def hostile_root(tmp_path_factory) -> Path:
 def app(index_root):
     from webapp import create_app
 
-    return create_app({"INDEX_DIR": str(index_root), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(index_root), "TESTING": True})
+    yield app
+    app.extensions["docsearch"].close()
 
 
 @pytest.fixture
@@ -60,7 +62,9 @@ def client(app):
 def hostile_app(hostile_root):
     from webapp import create_app
 
-    return create_app({"INDEX_DIR": str(hostile_root), "TESTING": True})
+    app = create_app({"INDEX_DIR": str(hostile_root), "TESTING": True})
+    yield app
+    app.extensions["docsearch"].close()
 
 
 @pytest.fixture

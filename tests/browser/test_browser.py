@@ -37,9 +37,8 @@ QUERY = "技术促进机制"
 @pytest.fixture(scope="module")
 def base_url(index_root) -> Iterator[str]:
     """The app served by waitress in a background thread; always shut down afterwards."""
-    server = waitress.create_server(
-        create_app({"INDEX_DIR": str(index_root)}), host="127.0.0.1", port=0, threads=4
-    )
+    app = create_app({"INDEX_DIR": str(index_root)})
+    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:
@@ -50,6 +49,7 @@ def base_url(index_root) -> Iterator[str]:
         server.trigger.pull_trigger(lambda: server.asyncore.close_all(server._map))
         thread.join(timeout=10)
         server.task_dispatcher.shutdown()
+        app.extensions["docsearch"].close()
         assert not thread.is_alive()
 
 

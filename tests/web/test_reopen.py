@@ -28,6 +28,7 @@ def test_new_generation_is_picked_up_without_restart(tmp_path):
     assert client.get("/api/search?q=hostile").get_json()["total"] == 2
     assert client.get("/api/doc/XSS/1/1").status_code == 200
     assert client.get("/").status_code == 200
+    index.close()
 
 
 def test_missing_index_is_503_with_one_sentence(tmp_path):
