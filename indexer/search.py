@@ -393,10 +393,30 @@ class SearchIndex:
 class _Codes:
     """A column's value for every document, as small integer codes (read once per generation)."""
 
-    def __init__(self, column) -> None:
-        index: dict[str, int] = {}
-        self.codes = np.fromiter((index.setdefault(v, len(index)) for v in column), dtype=np.int32)
-        self.values = list(index)
+    def __init__(self, reader, fieldname: str) -> None:
+        raw = np.concatenate([_column(segment, fieldname) for segment, _ in reader.leaf_readers()])
+        values, codes = np.unique(raw, return_inverse=True)
+        self.codes = codes.astype(np.int32)
+        self.values = [v.decode("utf-8") for v in values.tolist()]
+
+
+def _column(segment, fieldname: str) -> np.ndarray:
+    """A segment's values of an ID column as a fixed-width bytes array, read in one piece.
+
+    Whoosh's own column iterator reads value by value: seconds for 10^5 documents.
+    """
+    column = segment.column_reader(fieldname, translate=False)
+    lengths = getattr(column, "_lengths", None)
+    if lengths is None:  # no column file in this segment: every value is the default
+        return np.array(list(column), dtype=bytes)
+    lengths = np.asarray(lengths, dtype=np.int64)
+    data = np.frombuffer(column._dbfile.get(column._basepos, int(lengths.sum())), np.uint8)
+    width = max(1, int(lengths.max(initial=0)))
+    spread = np.arange(width)
+    inside = spread < lengths[:, None]  # each value's bytes, padded with NULs to one width
+    table = np.zeros((len(lengths), width), dtype=np.uint8)
+    table[inside] = data[((np.cumsum(lengths) - lengths)[:, None] + spread)[inside]]
+    return table.view(f"S{width}").ravel()
 
 
 @dataclass(frozen=True)
@@ -414,7 +434,7 @@ class _SearcherData:
         heads = np.zeros(engine.doc_count, dtype=bool)
         heads[engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
-        columns = {name: _Codes(reader.column_reader(name)) for name in (*FACETS, "unit")}
+        columns = {name: _Codes(reader, name) for name in (*FACETS, "unit")}
         return cls(engine, heads, columns)
 
     def count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:

@@ -106,3 +106,16 @@ def test_phrases_with_whole_lists_decoded(searcher, text):
     assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == pytest.approx(
         expected
     )
+
+
+@pytest.mark.parametrize("fieldname", ["unit", "lang", "committee_code", "year"])
+def test_facet_columns_read_in_bulk_match_the_stored_fields(searcher, fieldname):
+    from indexer.search import _Codes
+
+    column = _Codes(searcher.reader(), fieldname)
+    read = [column.values[code] for code in column.codes]
+    stored = [fields.get(fieldname, "") for fields in searcher.reader().all_stored_fields()]
+    live = [
+        n for n in range(searcher.reader().doc_count_all()) if not searcher.reader().is_deleted(n)
+    ]
+    assert [read[n] for n in live] == stored
