@@ -7,13 +7,13 @@ import json
 import logging
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from indexer import config
 from indexer.corpus import discover
 from indexer.query import QueryTooLong
-from indexer.search import CACHE_SIZE, DocumentView, SearchIndex
 from indexer.store import (
     MANIFEST,
     StoreError,
@@ -23,6 +23,9 @@ from indexer.store import (
     read_manifest,
 )
 from indexer.symbols import SymbolError, normalize_symbol
+
+if TYPE_CHECKING:
+    from indexer.search import DocumentView, SearchIndex
 
 SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
@@ -78,6 +81,8 @@ def _print_alignment(root: Path) -> None:
 
 def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated."""
+    from indexer.search import SearchIndex  # the writing commands start faster without it
+
     generation = current_generation(root)
     problem = None
     if generation is not None:
@@ -239,7 +244,7 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option(
     "--cache-size",
-    default=CACHE_SIZE,
+    default=config.CACHE_SIZE,
     show_default=True,
     type=click.IntRange(0, 100_000),
     help="Result pages kept in memory (0: none).",

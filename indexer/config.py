@@ -10,6 +10,7 @@ import platformdirs
 APP_NAME = "docsearch"
 INDEX_ENV = "DOCSEARCH_INDEX"
 CORPUS_ENV = "DOCSEARCH_CORPUS"
+CACHE_SIZE = 256  # result pages a search process keeps per index generation, by default
 
 
 def bundled_corpus() -> Path:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+import time
 import tomllib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -60,6 +61,7 @@ class Document:
     source: str  # path relative to the corpus folder, with "/" separators
     sha256: str
     encoding: str
+    stamp: list[int] | None = None  # the file's [size, mtime_ns] before it was read
 
     @property
     def key(self) -> str:
@@ -103,12 +105,29 @@ def discover(corpus: Path) -> list[Path]:
 
 def relative_name(path: Path, corpus: Path) -> str:
     """The file's name relative to the corpus folder ("zh/cdip_19_6.txt")."""
-    for p, c in ((path, corpus), (path.resolve(), corpus.resolve())):  # cheap case first
-        try:
-            return p.relative_to(c).as_posix()
-        except ValueError:
-            continue
-    return path.name
+    try:
+        return path.relative_to(corpus).as_posix()
+    except ValueError:
+        pass
+    try:  # resolving costs system calls: only when the paths are written differently
+        return path.resolve().relative_to(corpus.resolve()).as_posix()
+    except ValueError:
+        return path.name
+
+
+def file_stamp(path: Path) -> list[int] | None:
+    """[size, mtime_ns]: a file whose stamp has not changed need not be hashed again.
+
+    None for a file modified in the last two seconds: a second change within the file
+    system's timestamp resolution could leave the same stamp (git's "racy" files).
+    """
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    if stat.st_mtime_ns > time.time_ns() - 2 * 10**9:
+        return None
+    return [stat.st_size, stat.st_mtime_ns]
 
 
 def _language(path: Path, corpus: Path, hint: str, explicit: str | None) -> str:
@@ -144,6 +163,7 @@ def load_document(
     """Read and split one file; raise IngestError with one clear sentence if it cannot be."""
     from indexer import sources
 
+    stamp = file_stamp(path)
     try:
         source = sources.read_source(path)
     except sources.SourceError as err:
@@ -178,7 +198,7 @@ def load_document(
         meeting=front.meeting or entry.get("meeting", ""),
         original_language=front.original_language or entry.get("original_language", ""),
     )
-    return Document(meta, tuple(parsed.blocks), name, source.sha256, source.encoding)
+    return Document(meta, tuple(parsed.blocks), name, source.sha256, source.encoding, stamp)
 
 
 @dataclass(frozen=True)

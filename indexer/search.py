@@ -19,6 +19,7 @@ import numpy as np
 from whoosh import query as wq
 
 from indexer.analysis import has_cjk
+from indexer.config import CACHE_SIZE
 from indexer.engine import Engine, Matches
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
 from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
@@ -32,7 +33,6 @@ MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
 OTHER_LANG = {"zh": "en", "en": "zh"}
-CACHE_SIZE = 256  # result pages kept per index generation, by default
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
 

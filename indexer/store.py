@@ -269,6 +269,7 @@ def document_entry(doc: Document, metadata: str = "") -> dict:
         "lang": doc.meta.lang,
         "source": doc.source,
         "sha256": doc.sha256,
+        "stamp": doc.stamp,
         "metadata": metadata,
         "encoding": doc.encoding,
         "title": doc.meta.title,

@@ -35,6 +35,7 @@ from indexer.corpus import (
     IngestError,
     discover,
     document_key,
+    file_stamp,
     load_document,
     load_metadata,
     relative_name,
@@ -154,15 +155,20 @@ def _plan(corpus: Path, manifest: dict, metadata: dict, only: set[str] | None) -
                 plan.gone.append(source)
             continue
         fp = metadata_fingerprint(metadata.get(source))
+        old = old_docs.get(source)
+        stamp = file_stamp(path)
+        if old and stamp and old.get("stamp") == stamp and old.get("metadata", "") == fp:
+            plan.unchanged += 1  # same size and modification time: no need to hash it
+            continue
         try:
             sha = file_sha256(path)
         except OSError as err:
             reason = f"'{path.name}' could not be read ({err.strerror or err})."
             plan.failures[source] = failure_entry(Failure(source, reason), "", fp)
             continue
-        old = old_docs.get(source)
         if old and old["sha256"] == sha and old.get("metadata", "") == fp:
             plan.unchanged += 1
+            plan.entries[source] = {**old, "stamp": stamp}  # next time, no need to hash it
             continue
         failed = old_fail.get(source)
         if (

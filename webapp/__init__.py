@@ -13,7 +13,8 @@ from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import config as indexer_config
-from indexer.search import CACHE_SIZE, SearchIndex
+from indexer.config import CACHE_SIZE
+from indexer.search import SearchIndex
 from indexer.store import StoreError
 from webapp import i18n
 

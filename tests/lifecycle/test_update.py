@@ -173,3 +173,29 @@ def test_update_without_index_builds_it(corpus, tmp_path, cli):
     assert result.exit_code == 0, result.output
     assert "Built the whole index (there was no index yet)" in result.output
     assert len(doc_keys(empty)) == 4
+
+
+def test_unchanged_files_are_not_hashed_again_but_quick_same_size_edits_are_seen(
+    corpus, root, cli, monkeypatch
+):
+    doc = corpus / "zh" / "test_1_1.txt"
+    doc.write_text(zh_doc(word="蓝鲸星光计划"), encoding="utf-8")
+    assert cli("update").exit_code == 0
+    # Same size, same second: the stamp (size, mtime) cannot tell, so the file is hashed.
+    doc.write_text(zh_doc(word="白鲸星光计划"), encoding="utf-8")
+    result = cli("update")
+    assert "1 replaced" in result.output, result.output
+    assert ("TEST/1/1", "1") in hits(root, "白鲸星光计划", "zh")
+
+    # Files last modified long ago are recognised by their stamp alone.
+    (corpus / "zh" / "test_2_1.txt").write_text(zh_doc("TEST/2/1"), encoding="utf-8")
+    old = 1_600_000_000
+    for path in corpus.rglob("*.txt"):
+        os.utime(path, (old, old))
+    assert "1 added" in cli("update").output  # and records every file's stamp
+    hashed = []
+    real_hash = indexer.update.file_sha256
+    monkeypatch.setattr(indexer.update, "file_sha256", lambda p: hashed.append(p) or real_hash(p))
+    result = cli("update")
+    assert "6 documents unchanged, nothing to do" in result.output
+    assert hashed == []
