@@ -24,7 +24,7 @@ import logging
 import os
 import pickle
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
@@ -40,6 +40,7 @@ _SCAN = re.compile(
     r"|(?P<word>[a-z0-9]+(?:[/.\-:'’&][a-z0-9]+)*)"
 )
 _PARTS = re.compile(r"[a-z0-9]+")
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True)
@@ -48,10 +49,12 @@ class Piece:
 
     kind: str  # "cjk" | "word"
     text: str  # folded; for CJK runs, the spaces between characters removed
-    spans: tuple[tuple[int, int], ...]  # original (start, end) of each character of `text`
+    at: Sequence[int]  # where each character of `text` is in the folded text
+    origin: Sequence[int]  # each folded character's offset in the original text
 
     def span(self, start: int, end: int) -> tuple[int, int]:
-        return self.spans[start][0], self.spans[end - 1][1]
+        """The original (start, end) of text[start:end]."""
+        return self.origin[self.at[start]], self.origin[self.at[end - 1]] + 1
 
 
 def scan(text: str) -> tuple[Piece, ...]:
@@ -69,14 +72,13 @@ def _scan(text: str) -> tuple[Piece, ...]:
     pieces = []
     for m in _SCAN.finditer(folded.text):
         start, end = m.span()
-        if m.lastgroup == "cjk":
-            idx = [i for i in range(start, end) if not folded.text[i].isspace()]
-            chars = "".join(folded.text[i] for i in idx)
-            spans = tuple((origin[i], origin[i] + 1) for i in idx)
-            pieces.append(Piece("cjk", chars, spans))
+        chars = m.group()
+        if m.lastgroup == "cjk" and _SPACE.search(chars):  # CJK run spread over spaces
+            at = [i for i in range(start, end) if not folded.text[i].isspace()]
+            chars = "".join(folded.text[i] for i in at)
+            pieces.append(Piece("cjk", chars, at, origin))
         else:
-            spans = tuple((origin[i], origin[i] + 1) for i in range(start, end))
-            pieces.append(Piece("word", m.group(), spans))
+            pieces.append(Piece(m.lastgroup, chars, range(start, end), origin))
     return tuple(pieces)
 
 
@@ -163,6 +165,17 @@ def char_terms(text: str) -> Iterator[Term]:
             pos += 1
 
 
+def latin_char_terms(text: str) -> Iterator[Term]:
+    """The `chars` terms of Latin words and numbers only, at the positions `char_terms` gives."""
+    pos = 0
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            pos += len(piece.text)
+        else:
+            yield from _compound(piece, pos)
+            pos += 1
+
+
 def english_terms(text: str) -> Iterator[Term]:
     """Terms of the `en` field: stemmed Latin words without stop words; compounds kept whole."""
     pos = 0
@@ -241,9 +254,6 @@ class EnglishAnalyzer(_TermAnalyzer):
     """Stemmed English words without stop words; compounds whole."""
 
     terms = staticmethod(english_terms)
-
-
-TERMS_BY_FIELD = {"words": word_terms, "chars": char_terms, "en": english_terms}
 
 
 def phrase_units(text: str) -> list[str]:

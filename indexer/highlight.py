@@ -8,36 +8,65 @@ spans of the original text. Output is either
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 
 from markupsafe import escape
 
-from indexer.analysis import TERMS_BY_FIELD
+from indexer.analysis import CJK_CHARS, char_terms, english_terms, latin_char_terms, scan
+
+_CJK = re.compile(f"[{CJK_CHARS}]+")
 
 Segment = tuple[str, bool]
 Pattern = tuple[str, list[str]]  # (field, terms at consecutive positions)
 
 
 def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]:
-    """Spans of `text` where each pattern occurs, found with that field's analysis, merged."""
-    by_field: dict[str, dict[int, dict[str, tuple[int, int]]]] = {}
+    """Spans of `text` where each pattern occurs, found with that field's analysis, merged.
+
+    A pattern of CJK characters only is an exact run of the folded text, so it is looked up
+    as a substring of each CJK run; other patterns are matched term by term.
+    """
     spans = []
+    by_terms: dict[Callable, dict[int, dict[str, tuple[int, int]]]] = {}
     for field, units in patterns:
         if not units:
             continue
-        if field not in by_field:
+        cjk = [bool(_CJK.search(u)) for u in units]
+        if field == "chars" and _one_cjk_run(units):
+            needle = units[0] + "".join(u[-1] for u in units[1:])  # the bigrams' characters
+            for piece in scan(text):
+                start = piece.text.find(needle) if piece.kind == "cjk" else -1
+                while start >= 0:
+                    spans.append(piece.span(start, start + len(needle)))
+                    start = piece.text.find(needle, start + 1)
+            continue
+        # CJK characters' terms are many: generated only for a pattern mixing scripts.
+        terms_of = english_terms if field == "en" else char_terms if any(cjk) else latin_char_terms
+        if terms_of not in by_terms:
             at: dict[int, dict[str, tuple[int, int]]] = defaultdict(dict)
-            for term, pos, start, end in TERMS_BY_FIELD[field](text):
+            for term, pos, start, end in terms_of(text):
                 at[pos].setdefault(term, (start, end))
-            by_field[field] = at
-        at = by_field[field]
+            by_terms[terms_of] = at
+        at = by_terms[terms_of]
         for pos, terms in at.items():
             if units[0] not in terms:
                 continue
             if all(units[i] in at.get(pos + i, ()) for i in range(1, len(units))):
                 spans.append((terms[units[0]][0], at[pos + len(units) - 1][units[-1]][1]))
     return merge(spans)
+
+
+def _one_cjk_run(units: list[str]) -> bool:
+    """Whether `units` are one character, or the chained bigrams of one run of CJK characters."""
+    if not all(_CJK.fullmatch(u) for u in units):
+        return False
+    if len(units) == 1:
+        return True
+    if not all(len(u) == 2 for u in units):
+        return False
+    return all(a[1] == b[0] for a, b in zip(units, units[1:], strict=False))
 
 
 def merge(spans: list[tuple[int, int]]) -> list[tuple[int, int]]:

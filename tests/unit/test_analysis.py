@@ -1,5 +1,6 @@
 """Analysis: phrase positions, digits and letters, symbols, width, offsets into the original."""
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -111,3 +112,22 @@ def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monke
     cache.write_bytes(b"not a pickle")
     rebuilt = segmenter.__wrapped__()
     assert list(rebuilt.tokenize(text, HMM=False)) == list(fresh.tokenize(text, HMM=False))
+
+
+@pytest.mark.parametrize(
+    ("query", "text", "marked"),
+    [
+        ("可持续发展", "推动可持續發展目標", ["可持續發展"]),  # traditional text, folded
+        ("发展", "发展和发展", ["发展", "发展"]),
+        ("发展  合作", "发展，合作与发展 合作", ["发展，合作", "发展 合作"]),  # two runs
+        ("IATT 的成员", "IATT的成员和 IATT 的 成员", ["IATT的成员", "IATT 的 成员"]),
+        ("United Nations", "the United Nations' system", ["United Nations"]),
+    ],
+)
+def test_highlights_mark_exactly_the_phrase(query, text, marked):
+    from indexer.highlight import match_spans
+    from indexer.matching import patterns
+    from indexer.query import Clause
+
+    spans = match_spans(text, patterns(Clause(query, phrase=True)))
+    assert [text[s:e] for s, e in spans] == marked
