@@ -340,7 +340,9 @@ def step_http(root: Path, seconds: float, clients: int = 4) -> dict:
     port = _free_port()
     cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
     cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
-    log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve …")
+    workers = os.cpu_count() or 1
+    cmd += ["--workers", str(workers)]  # one server process per core
+    log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve, {workers} workers …")
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
     try:
         deadline = time.monotonic() + 60
@@ -405,6 +407,7 @@ def step_http(root: Path, seconds: float, clients: int = 4) -> dict:
         summary.update(
             {
                 "clients": clients,
+                "workers": workers,
                 "seconds": round(elapsed, 1),
                 "requests": len(samples),
                 "requests_per_s": round(len(samples) / elapsed, 1),
@@ -675,7 +678,8 @@ def report(results: dict) -> str:
     if h:
         if "p95_ms" in h:
             lines.append(
-                f"  HTTP {h['clients']} clients: {h['requests_per_s']:.1f} req/s,"
+                f"  HTTP {h['clients']} clients, {h.get('workers', 1)} server processes:"
+                f" {h['requests_per_s']:.1f} req/s,"
                 f" p50 {h['p50_ms']:.1f} ms, p95 {h['p95_ms']:.1f} ms, p99 {h['p99_ms']:.1f} ms,"
                 f" errors {h['errors']} ({h['requests']} requests)"
             )

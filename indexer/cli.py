@@ -243,6 +243,13 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
 @click.option("--threads", default=4, show_default=True, type=click.IntRange(1, 64))
 @click.option(
+    "--workers",
+    default=1,
+    show_default=True,
+    type=click.IntRange(1, 32),
+    help="Server processes (one per core answers that many searches at once).",
+)
+@click.option(
     "--cache-size",
     default=config.CACHE_SIZE,
     show_default=True,
@@ -251,20 +258,19 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 )
 @index_option
 @corpus_option
-def serve_command(host, port, threads, cache_size, index_path, corpus_path) -> None:
+def serve_command(host, port, threads, workers, cache_size, index_path, corpus_path) -> None:
     """Serve the search site with waitress (builds the index on first run).
 
-    Example: docsearch serve --port 8000
+    Example: docsearch serve --port 8000 --workers 2
     """
-    import waitress
-
     from webapp import create_app
+    from webapp.serve import serve
 
     root = config.index_dir(index_path)
     ensure_index(root, corpus_path)
     app = create_app({"INDEX_DIR": str(root), "CACHE_SIZE": cache_size})
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
-    waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
+    serve(app, host, port, threads, workers)
 
 
 # -- keeping the index in line with the corpus folder (indexer.update)
