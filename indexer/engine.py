@@ -18,7 +18,7 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
@@ -31,6 +31,7 @@ CACHE_BYTES = 256 * 2**20  # posting lists kept per index generation
 _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _VALUES_START = b"(c_codecs\nencode"  # where a block's pickled position values begin
 _BLOCK_LENGTH = struct.Struct("!i")
+_WHOLE = -1  # `decoded` key of the positions of every block, joined
 
 
 @dataclass(frozen=True)
@@ -65,12 +66,14 @@ class _Postings:
     docs: np.ndarray  # global document numbers, ascending (deleted ones included)
     freqs: np.ndarray  # term frequency in each
     blocks: tuple[_Block, ...]
-    positions: np.ndarray | None = None  # every posting's positions, one after the other
-    starts: np.ndarray | None = None  # where each posting's positions start (and the end)
+    # Decoded positions of the blocks phrases have needed: block -> (where each posting's
+    # positions start and end, all the positions one after the other). Filled in as needed.
+    decoded: dict[int, tuple[np.ndarray, np.ndarray]] = field(default_factory=dict)
+    key: tuple[str, bytes] = ("", b"")  # (field, term) in the engine's cache
 
     @property
     def nbytes(self) -> int:
-        extra = 0 if self.positions is None else self.positions.nbytes + self.starts.nbytes
+        extra = sum(a.nbytes + b.nbytes for a, b in self.decoded.values())
         return self.docs.nbytes + self.freqs.nbytes + 64 * len(self.blocks) + extra
 
 
@@ -96,7 +99,6 @@ class Engine:
         self._cache: OrderedDict[tuple[str, bytes], _Postings] = OrderedDict()
         self._cached = 0
         self._lengths: dict[str, np.ndarray] = {}
-        self._phrased: set[tuple[str, str]] = set()  # terms whose positions a phrase has used
         self._lock = threading.Lock()
 
     # -- evaluation
@@ -203,8 +205,8 @@ class Engine:
         if not len(candidates):
             return Matches.none()
         reached = None  # document << 32 | position where the phrase has matched so far
-        for word, p in zip(words, postings, strict=True):
-            keys = self._keys(searcher, q.fieldname, word, p, candidates)
+        for p in postings:
+            keys = self._keys(searcher, p, candidates)
             if reached is not None:
                 steps = np.unique(np.concatenate([reached + d for d in range(1, q.slop + 1)]))
                 keys = keys[_common(keys, steps)[0]]
@@ -216,42 +218,66 @@ class Engine:
             scores += self._scores(searcher, q.fieldname, word, sub, q.boost)
         return Matches(docs, scores)
 
-    def _keys(self, searcher, fieldname, text, postings: _Postings, docs) -> np.ndarray:
+    def _keys(self, searcher, postings: _Postings, docs: np.ndarray) -> np.ndarray:
         """(document << 32 | position) for every position of the term in `docs` (all hold it).
 
-        The first time, positions are decoded only from the blocks holding `docs`, unless that
-        is most of the blocks; a term needed again has its whole list's positions decoded once
-        and cached.
+        Positions are decoded from the blocks holding `docs`, or from all blocks at once when
+        that is most of them; either way they stay with the cached posting list.
         """
         index = np.searchsorted(postings.docs, docs)
-        if postings.positions is None:
+        whole = postings.decoded.get(_WHOLE)
+        if whole is None:
             owners = np.searchsorted(_block_starts(postings), index, side="right") - 1
-            again = (fieldname, text) in self._phrased
-            self._phrased.add((fieldname, text))
-            if not again and 2 * len(_distinct(owners)) <= len(postings.blocks):
-                lists = self._position_lists(searcher, postings, index, owners)
-                counts, positions = _positions(lists)
-                return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
-            postings = self.postings(searcher, fieldname, text, positions=True)
-        first = postings.starts[index]
-        counts = postings.starts[index + 1] - first
-        where = np.arange(counts.sum()) + np.repeat(first - (np.cumsum(counts) - counts), counts)
-        return (np.repeat(docs.astype(np.int64), counts) << 32) | postings.positions[where]
+            if 2 * len(_distinct(owners)) > len(postings.blocks):
+                whole = self._decode_all(searcher, postings)
+        if whole is not None:
+            counts, positions = _gather(*whole, index)
+        else:
+            bounds = np.flatnonzero(np.diff(owners)) + 1  # where the next block's postings begin
+            parts = []
+            for lo, hi in zip(np.r_[0, bounds], np.r_[bounds, len(index)], strict=True):
+                b = int(owners[lo])
+                starts, flat = self._decode(searcher, postings, b)
+                parts.append(_gather(starts, flat, index[lo:hi] - postings.blocks[b].start))
+            counts = np.concatenate([c for c, _ in parts])
+            positions = np.concatenate([p for _, p in parts])
+        return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
 
-    def _position_lists(self, searcher, postings: _Postings, index, owners) -> list[list[int]]:
-        """The decoded positions of the postings at `index` (in blocks `owners`)."""
-        readers = _segments(searcher)
-        values, decoded = [], {}
-        for i, b in zip(index.tolist(), owners.tolist(), strict=True):
+    def _decode(self, searcher, postings: _Postings, b: int) -> tuple[np.ndarray, np.ndarray]:
+        """Block `b`'s positions: where each posting's start (and end), and all of them."""
+        found = postings.decoded.get(b)
+        if found is None:
             block = postings.blocks[b]
-            if b not in decoded:
-                decoded[b] = block.values or _block_values(readers, block)
-            values.append(decoded[b][i - block.start])
-        return _decode_positions(values)
+            values = block.values or _block_values(_segments(searcher), block)
+            counts, flat = _positions(_decode_positions(values))
+            found = (np.concatenate(([0], np.cumsum(counts))), flat)
+            postings.decoded[b] = found
+            self._account(postings, found[0].nbytes + found[1].nbytes)
+        return found
+
+    def _decode_all(self, searcher, postings: _Postings) -> tuple[np.ndarray, np.ndarray]:
+        """Every block's positions, joined into one pair of arrays for the whole list."""
+        parts = [self._decode(searcher, postings, b) for b in range(len(postings.blocks))]
+        ends = np.cumsum([len(flat) for _, flat in parts])
+        starts = np.concatenate(
+            [s[:-1] + offset for (s, _), offset in zip(parts, np.r_[0, ends[:-1]], strict=True)]
+            + [ends[-1:]]
+        )
+        whole = (starts, np.concatenate([flat for _, flat in parts]))
+        before = sum(a.nbytes + b.nbytes for a, b in postings.decoded.values())
+        postings.decoded.clear()
+        postings.decoded[_WHOLE] = whole
+        self._account(postings, whole[0].nbytes + whole[1].nbytes - before)
+        return whole
+
+    def _account(self, postings: _Postings, nbytes: int) -> None:
+        with self._lock:
+            if self._cache.get(postings.key) is postings:  # count only what the cache holds
+                self._cached += nbytes
 
     # -- reading
-    def postings(self, searcher, fieldname: str, text: str, positions=False) -> _Postings:
-        """A term's posting list (with positions if asked), cached or read from every segment."""
+    def postings(self, searcher, fieldname: str, text: str) -> _Postings:
+        """A term's posting list, cached or read from every segment."""
         if fieldname not in searcher.schema:
             return _EMPTY
         key = (fieldname, searcher.schema[fieldname].to_bytes(text))
@@ -259,21 +285,10 @@ class Engine:
             found = self._cache.get(key)
             if found is not None:
                 self._cache.move_to_end(key)
-        if found is None:
-            found = self._read(searcher, *key)
-        elif not positions or found.positions is not None:
-            return found
-        if positions:
-            readers = _segments(searcher)
-            lists = [v for b in found.blocks for v in b.values or _block_values(readers, b)]
-            counts, flat = _positions(_decode_positions(lists))
-            starts = np.zeros(len(counts) + 1, dtype=np.int64)
-            np.cumsum(counts, out=starts[1:])
-            found = replace(found, positions=flat, starts=starts)
+                return found
+        found = self._read(searcher, *key)
         with self._lock:
-            old = self._cache.pop(key, None)
-            self._cached -= old.nbytes if old is not None else 0
-            if found.nbytes <= self.cache_bytes:
+            if key not in self._cache and found.nbytes <= self.cache_bytes:
                 self._cache[key] = found
                 self._cached += found.nbytes
                 while self._cached > self.cache_bytes:
@@ -306,7 +321,7 @@ class Engine:
         if not docs:
             return _EMPTY
         all_docs = np.concatenate(docs).astype(np.int32)
-        return _Postings(all_docs, np.concatenate(freqs), tuple(blocks))
+        return _Postings(all_docs, np.concatenate(freqs), tuple(blocks), key=(fieldname, tbytes))
 
     def lengths(self, searcher, fieldname: str) -> np.ndarray:
         """Every document's length in `fieldname`, as Whoosh's scorer reads it."""
@@ -391,6 +406,14 @@ def _segments(searcher) -> list:
 
 def _block_starts(postings: _Postings) -> np.ndarray:
     return np.fromiter((b.start for b in postings.blocks), dtype=np.int64)
+
+
+def _gather(starts: np.ndarray, flat: np.ndarray, index: np.ndarray):
+    """The number of positions of each posting at `index`, and those positions in order."""
+    first, counts = starts[index], starts[index + 1] - starts[index]
+    return counts, flat[
+        np.arange(counts.sum()) + np.repeat(first - (np.cumsum(counts) - counts), counts)
+    ]
 
 
 def _positions(gaps: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import has_cjk
+from indexer.analysis import has_cjk, segmenter
 from indexer.config import CACHE_SIZE
 from indexer.engine import Engine, Matches
 from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
@@ -184,6 +184,15 @@ class SearchIndex:
         for searcher in searchers:
             searcher.close()
         self._local = threading.local()
+
+    def warm_up(self) -> None:
+        """Load now what a first search would: jieba's dictionary and the live generation's
+        columns and field lengths (a server calls this before taking requests)."""
+        segmenter()
+        searcher = self.searcher()
+        data = self._data(searcher)
+        for fieldname in ("words", "chars", "en"):
+            data.engine.lengths(searcher, fieldname)
 
     def __enter__(self) -> SearchIndex:
         return self

@@ -16,12 +16,15 @@ import time
 
 import waitress
 
+from indexer.store import StoreError
+
 log = logging.getLogger(__name__)
 
 
 def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None:
-    """Serve until stopped."""
+    """Serve until stopped; each process loads the index before it takes requests."""
     if workers <= 1:
+        _warm_up(app)
         waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
         return
     listener = socket.create_server((host, port), backlog=1024)
@@ -35,6 +38,7 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
             signal.signal(signal.SIGINT, signal.SIG_DFL)
             code = 0
             try:
+                _warm_up(app)
                 waitress.serve(app, sockets=[listener], threads=threads, ident="docsearch")
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent
                 log.exception("worker failed")
@@ -64,3 +68,10 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
             time.sleep(1)  # a worker that cannot start must not spin
             start()
     listener.close()
+
+
+def _warm_up(app) -> None:
+    try:
+        app.extensions["docsearch"].warm_up()
+    except StoreError as err:  # no index yet: the pages say so, and it opens once built
+        log.warning("%s", err)
