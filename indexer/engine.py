@@ -208,7 +208,9 @@ class Engine:
         for p in postings:
             keys = self._keys(searcher, p, candidates)
             if reached is not None:
-                steps = np.unique(np.concatenate([reached + d for d in range(1, q.slop + 1)]))
+                steps = reached + 1  # sorted and distinct, like `reached`
+                if q.slop > 1:
+                    steps = np.unique(np.concatenate([reached + d for d in range(1, q.slop + 1)]))
                 keys = keys[_common(keys, steps)[0]]
             reached = keys
         docs = _distinct(reached >> 32).astype(np.int32)
@@ -439,9 +441,16 @@ def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         return in_a, in_b
     if not len(a):
         return np.empty(0, np.int64), np.empty(0, np.int64)
-    at = np.minimum(np.searchsorted(b, a), len(b) - 1)  # the smaller list searched in the larger
-    found = b[at] == a
-    return np.flatnonzero(found), at[found]
+    size = int(max(a[-1], b[-1])) + 1
+    if len(a) * 32 < size:  # a few values: search them in the longer list (measured crossover)
+        at = np.minimum(np.searchsorted(b, a), len(b) - 1)
+        found = b[at] == a
+        return np.flatnonzero(found), at[found]
+    where_b = np.full(size, -1, dtype=np.int64)  # many: a table over the values is cheaper
+    where_b[b] = np.arange(len(b))
+    in_b = where_b[a]
+    found = np.flatnonzero(in_b >= 0)
+    return found, in_b[found]
 
 
 def _distinct(ordered: np.ndarray) -> np.ndarray:
