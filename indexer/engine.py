@@ -174,13 +174,13 @@ class Engine:
 
     def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
         postings = self.postings(searcher, fieldname, text)
-        matches = Matches(postings.docs, self._scores(searcher, fieldname, text, postings, boost))
-        if within is not None:
-            return _restrict(matches, within)
-        if self.live is not None:
-            keep = self.live[matches.docs]
-            return Matches(matches.docs[keep], matches.scores[keep])
-        return matches
+        if within is not None:  # score only the documents the rest of the query allows
+            mine = _common(postings.docs, within)[0]
+            postings = _Postings(postings.docs[mine], postings.freqs[mine], ())
+        elif self.live is not None:
+            keep = self.live[postings.docs]
+            postings = _Postings(postings.docs[keep], postings.freqs[keep], ())
+        return Matches(postings.docs, self._scores(searcher, fieldname, text, postings, boost))
 
     def _scores(self, searcher, fieldname, text, postings: _Postings, boost: float) -> np.ndarray:
         field = searcher.schema[fieldname]
