@@ -28,7 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.lang.porter import stem
+from whoosh.lang import porter
 
 from indexer.normalize import Folded, fold
 
@@ -117,6 +117,9 @@ def _write_private(path, data: bytes) -> None:
     with os.fdopen(fd, "wb") as handle:
         handle.write(data)
     os.replace(tmp, path)
+
+
+stem = functools.lru_cache(maxsize=100_000)(porter.stem)  # a pure function of the word
 
 
 def segment(run: str) -> list[tuple[str, int, int]]:
