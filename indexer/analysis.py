@@ -156,10 +156,13 @@ def char_terms(text: str) -> Iterator[Term]:
     for piece in scan(text):
         if piece.kind == "cjk":
             chars = piece.text
+            spans = piece.spans
+            last = len(chars) - 1
             for i, ch in enumerate(chars):
-                yield (ch, pos, *piece.span(i, i + 1))
-                if i + 1 < len(chars):
-                    yield (chars[i : i + 2], pos, *piece.span(i, i + 2))
+                start, end = spans[i]
+                yield (ch, pos, start, end)
+                if i < last:
+                    yield (chars[i : i + 2], pos, start, spans[i + 1][1])
                 pos += 1
         else:
             yield from _compound(piece, pos)

@@ -35,7 +35,8 @@ from whoosh.writing import SegmentWriter
 from indexer.analysis import _TermAnalyzer
 
 _TERMINFO = W3TermInfo._struct
-BYTES_PER_POSTING = 96  # rough memory cost of one buffered posting, term overhead included
+_ONE = pack_uint(1)
+BYTES_PER_POSTING = 100  # rough memory cost of one buffered posting, term overhead included
 MIN_COMPRESS = 256  # bytes: smaller posting blocks are stored uncompressed (see _TermWriter)
 
 # A buffered term: its postings as a flat list docnum, weight, value, docnum, weight, value, ...
@@ -114,7 +115,8 @@ class FastSegmentWriter(SegmentWriter):
             for text, plist in poses.items():
                 freq = len(plist)
                 length += freq
-                value = _encode_positions(plist)
+                # Positions.encode; one position is its own delta
+                value = _ONE + pickle.dumps(plist, 2) if freq == 1 else _encode_positions(plist)
                 if text in terms:
                     terms[text].extend((docnum, freq * fb * boost, value))
                 else:
@@ -144,10 +146,8 @@ class FastSegmentWriter(SegmentWriter):
         """Write the buffered postings to a sorted run file and empty the buffer."""
         # open until the segment is finished (_close_segment); deleted when closed
         run = tempfile.TemporaryFile(dir=self.storage.folder, prefix=".run-")  # noqa: SIM115
-        pickler = pickle.Pickler(run, protocol=pickle.HIGHEST_PROTOCOL)
         for item in self._sorted_buffer():
-            pickler.dump(item)
-            pickler.clear_memo()
+            pickle.dump(item, run, pickle.HIGHEST_PROTOCOL)
         run.seek(0)
         self._runs.append(run)
         self._terms = {}
@@ -208,10 +208,10 @@ def _encode_positions(plist: list[int]) -> bytes:
 
 
 def _read_run(run) -> Iterator[tuple[str, bytes, Postings]]:
-    unpickler = pickle.Unpickler(run)
+    """The terms of a run file; one unpickler per term, so nothing accumulates in a memo."""
     while True:
         try:
-            yield unpickler.load()
+            yield pickle.load(run)
         except EOFError:
             return
 
@@ -230,6 +230,7 @@ class _TermWriter:
 
     def __init__(self, postfile, blocklimit: int, compression: int, min_compress: int) -> None:
         self._postfile = postfile
+        self._offset = postfile.tell()
         self._blocklimit = blocklimit
         self._compression = compression
         self._min_compress = min_compress
@@ -261,8 +262,9 @@ class _TermWriter:
         if found:
             minbyte, maxbyte = min(found), max(found)
         data = b"".join(parts)
-        offset = self._postfile.tell()
+        offset = self._offset
         self._postfile.write(data)
+        self._offset += len(data)
         return (
             _TERMINFO.pack(
                 False, total, count, minbyte if found else 0, maxbyte, maxweight, ids[0], ids[-1]

@@ -58,6 +58,7 @@ LOCK_TIMEOUT = float(os.environ.get(LOCK_TIMEOUT_ENV) or 60.0)
 GENERATION_GRACE = 60.0  # seconds a retired generation stays on disk for late readers
 CRASH_ENV = "DOCSEARCH_CRASH_AT"  # test hook: SIGKILL this process at a named step
 WRITER_LIMITMB = 256
+BUILD_LIMITMB = 384  # a full build's postings buffer, split between its processes (bounded)
 PARALLEL_MIN_BYTES = 2_000_000  # about 5,000 paragraphs: below this one process is enough
 MAX_PROCS = 2
 WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
@@ -390,9 +391,9 @@ def _build_writer(ix, parallel: bool):
     """
     procs = min(MAX_PROCS, os.cpu_count() or 1) if parallel else 1
     if procs == 1:
-        return FastSegmentWriter(ix, limitmb=WRITER_LIMITMB)
+        return FastSegmentWriter(ix, limitmb=BUILD_LIMITMB)
     segmenter()  # load jieba's dictionary once; the worker processes inherit it
-    return FastMpWriter(ix, procs=procs, limitmb=WRITER_LIMITMB // procs)
+    return FastMpWriter(ix, procs=procs, limitmb=BUILD_LIMITMB // procs)
 
 
 def _big(corpus: Path) -> bool:
