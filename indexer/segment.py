@@ -17,15 +17,15 @@ finished.
 from __future__ import annotations
 
 import heapq
-import itertools
 import pickle
 import tempfile
 import zlib
 from array import array
 from collections.abc import Iterator
-from operator import itemgetter, sub
+from operator import sub
 
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
+from whoosh.filedb.filetables import _lengths as _ROW_LENGTHS
 from whoosh.formats import Positions
 from whoosh.multiproc import MpWriter, SubWriterTask
 from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
@@ -37,6 +37,7 @@ from indexer.analysis import _TermAnalyzer
 _TERMINFO = W3TermInfo._struct
 _ONE = pack_uint(1)
 BYTES_PER_POSTING = 100  # rough memory cost of one buffered posting, term overhead included
+RUN_BATCH = 1000  # terms per pickle in a run file
 MIN_COMPRESS = 256  # bytes: smaller posting blocks are stored uncompressed (see _TermWriter)
 
 # A buffered term: its postings as a flat list docnum, weight, value, docnum, weight, value, ...
@@ -146,8 +147,13 @@ class FastSegmentWriter(SegmentWriter):
         """Write the buffered postings to a sorted run file and empty the buffer."""
         # open until the segment is finished (_close_segment); deleted when closed
         run = tempfile.TemporaryFile(dir=self.storage.folder, prefix=".run-")  # noqa: SIM115
+        batch = []
         for item in self._sorted_buffer():
-            pickle.dump(item, run, pickle.HIGHEST_PROTOCOL)
+            batch.append(item)
+            if len(batch) == RUN_BATCH:
+                pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
+                batch = []
+        pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
         run.seek(0)
         self._runs.append(run)
         self._terms = {}
@@ -159,13 +165,16 @@ class FastSegmentWriter(SegmentWriter):
             yield from self._sorted_buffer()
             return
         self._spill()
-        streams = [_read_run(run) for run in self._runs]
-        merged = heapq.merge(*streams, key=itemgetter(0, 1))
-        for (name, tbytes), group in itertools.groupby(merged, key=itemgetter(0, 1)):
-            postings: Postings = []
-            for _, _, part in group:
-                postings.extend(part)
-            yield name, tbytes, postings
+        # a term in several runs: tuples compare by field, term, then first docnum (run order)
+        merged = heapq.merge(*(_read_run(run) for run in self._runs))
+        name, tbytes, postings = next(merged)
+        for item in merged:
+            if item[1] == tbytes and item[0] == name:
+                postings.extend(item[2])
+            else:
+                yield name, tbytes, postings
+                name, tbytes, postings = item
+        yield name, tbytes, postings
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -174,7 +183,7 @@ class FastSegmentWriter(SegmentWriter):
         if codec._inlinelimit > 1:
             raise ValueError("FastSegmentWriter does not inline postings")
         write = _TermWriter(fw._postfile, codec._blocklimit, codec._compression, self.min_compress)
-        add_term = fw._tindex.add
+        add_term = _TermIndex(fw._tindex)
         current = None
         for name, tbytes, postings in self._merged():
             if name != current:
@@ -208,10 +217,10 @@ def _encode_positions(plist: list[int]) -> bytes:
 
 
 def _read_run(run) -> Iterator[tuple[str, bytes, Postings]]:
-    """The terms of a run file; one unpickler per term, so nothing accumulates in a memo."""
+    """The terms of a run file; one unpickler per batch, so nothing accumulates in a memo."""
     while True:
         try:
-            yield pickle.load(run)
+            yield from pickle.load(run)
         except EOFError:
             return
 
@@ -298,6 +307,29 @@ class _TermWriter:
         maxweight = max(0, max(weights))
         minbyte, maxbyte = (min(found), max(found)) if found else (0, 0)
         return data, pickle.dumps((n, ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+
+
+class _TermIndex:
+    """Adds rows to the segment's term table (an OrderedHashWriter) as its add() does.
+
+    The same row and hash entry; the file position is tracked here rather than asked of the file
+    twice per term, and the key order is left to the caller (terms come sorted).
+    """
+
+    def __init__(self, table) -> None:
+        self._table = table
+        self._write = table.dbfile.write
+        self._pos = table.dbfile.tell()
+
+    def __call__(self, key: bytes, value: bytes) -> None:
+        table = self._table
+        pos = self._pos
+        table.index.append(pos)
+        row = _ROW_LENGTHS.pack(len(key), len(value)) + key + value
+        self._write(row)
+        self._pos = pos + len(row)
+        h = table.hashfn(key)
+        table.buckets[h & 255].append((h, pos))
 
 
 class _FastSubTask(SubWriterTask):
