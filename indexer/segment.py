@@ -250,40 +250,44 @@ class _TermWriter:
         values = postings[2::3]
         count = len(ids)
         size = self._blocklimit
-        parts = [WHOOSH3_HEADER_MAGIC]
-        total = 0
-        minbyte = 255
-        maxbyte = 0
-        maxweight = 0
-        for start in range(0, count, size):
-            end = start + size
-            if count > size:
-                block, bweights, bvalues = ids[start:end], weights[start:end], values[start:end]
-            else:
-                block, bweights, bvalues = ids, weights, values
-            data, info = self._block(block, bweights, bvalues, lengths, fixed)
-            blocklength = len(info) + len(data)
-            parts += (pack_int(-blocklength if end >= count else blocklength), info, data)
-            total += sum(array("f", bweights))
-            maxweight = max(maxweight, max(bweights))
-        # lengths are bytes (length_to_byte); the terms' min/max lengths are the blocks'
-        found = [b for b in map(lengths.__getitem__, ids) if b]
-        if found:
-            minbyte, maxbyte = min(found), max(found)
-        data = b"".join(parts)
+        if count <= size:  # most terms: one block
+            blocks = [self._block(ids, weights, values, lengths, fixed, True)]
+        else:
+            blocks = [
+                self._block(
+                    ids[start : start + size],
+                    weights[start : start + size],
+                    values[start : start + size],
+                    lengths,
+                    fixed,
+                    start + size >= count,
+                )
+                for start in range(0, count, size)
+            ]
+        data = b"".join([WHOOSH3_HEADER_MAGIC, *(b[0] for b in blocks)])
         offset = self._offset
         self._postfile.write(data)
         self._offset += len(data)
+        # W3TermInfo: sums and extremes of the blocks' statistics; lengths are length bytes
+        mins = [b[2] for b in blocks if b[2]]
         return (
             _TERMINFO.pack(
-                False, total, count, minbyte if found else 0, maxbyte, maxweight, ids[0], ids[-1]
+                False,
+                sum(b[1] for b in blocks),
+                count,
+                min(mins) if mins else 0,
+                max(b[3] for b in blocks),
+                max(0, *(b[4] for b in blocks)),
+                ids[0],
+                ids[-1],
             )
             + pack_long(offset)
             + pack_int(len(data))
         )
 
-    def _block(self, ids, weights, values, lengths, fixed) -> tuple[bytes, bytes]:
-        """One block's data and info bytes, as W3PostingsWriter._write_block makes them."""
+    def _block(self, ids, weights, values, lengths, fixed, last: bool) -> tuple:
+        """A block's bytes (as W3PostingsWriter._write_block writes them, length first) and its
+        statistics: total weight, min and max length byte (0: none), max weight."""
         stored = array("f", weights)
         n = len(ids)
         if stored.count(1.0) == n:
@@ -304,9 +308,12 @@ class _TermWriter:
         if comp:
             data = zlib.compress(data, comp)
         found = [b for b in map(lengths.__getitem__, ids) if b]
-        maxweight = max(0, max(weights))
         minbyte, maxbyte = (min(found), max(found)) if found else (0, 0)
-        return data, pickle.dumps((n, ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+        maxweight = max(0, max(weights))
+        info = pickle.dumps((n, ids[-1], maxweight, comp, minbyte, maxbyte), 2)
+        size = len(info) + len(data)
+        body = b"".join((pack_int(-size if last else size), info, data))
+        return body, sum(stored), minbyte, maxbyte, maxweight
 
 
 class _TermIndex:
