@@ -5,9 +5,10 @@ document's field length up in a column file when it writes the posting, and adds
 a time (with type checks) to the W3 postings writer. With three text fields that per-posting work
 is most of a build (bench/RESULTS.md). ``FastSegmentWriter`` keeps the postings of each term in
 one list, analyses our text fields without Whoosh's token objects, keeps field lengths in memory
-and hands whole blocks to the W3 codec's own block and term writers. Stored fields, lengths and
+and writes each term's W3 blocks and term-table row in one pass. Stored fields, lengths and
 columns still go through Whoosh's per-document writer, so the segment holds the same terms,
-postings, stored fields and columns as ``SegmentWriter`` would write (tests/test_segment.py).
+postings, statistics, stored fields and columns as ``SegmentWriter`` would write; only small
+posting blocks are left uncompressed (see _TermWriter; tests/unit/test_segment.py).
 
 Memory stays bounded: when the buffered postings pass ``limitmb``, they are written to a sorted
 run file, and the runs are merged term by term (not posting by posting) when the segment is
