@@ -143,7 +143,10 @@ def _build_once(task: str, corpus: Path, root: Path, label: str, limit: int | No
         args["limit"] = limit
     result = run_worker(task, args)
     if "error" not in result:
-        log(f"  {result['seconds']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
+        log(
+            f"  {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s,"
+            f" peak RSS {result['peak_rss_mb']:.0f} MB"
+        )
     return result
 
 
@@ -182,6 +185,7 @@ def step_builds(
         ours_summary = {
             "runs_s": [round(r["seconds"], 2) for r in ours],
             "seconds": round(seconds, 2),
+            "cpu_s": round(median_of(ours, "cpu_seconds"), 2),
             "paragraphs": ours[0]["paragraphs"],
             "blocks": ours[0]["blocks"],
             "paragraphs_per_s": round(ours[0]["paragraphs"] / seconds, 1),
@@ -198,6 +202,7 @@ def step_builds(
             base_summary = {
                 "runs_s": [round(r["seconds"], 2) for r in base],
                 "seconds": round(seconds, 2),
+                "cpu_s": round(median_of(base, "cpu_seconds"), 2),
                 "paragraphs": base[0]["paragraphs"],
                 "subset": bool(limit),
                 "paragraphs_per_s": round(base[0]["paragraphs"] / seconds, 1),
@@ -576,6 +581,7 @@ def run(args: argparse.Namespace) -> dict:
     floor = results["segment"]
     results["ratios"] = {
         "build_vs_obvious": ratio(ours.get("paragraphs_per_s"), obvious.get("paragraphs_per_s")),
+        "build_cpu_obvious_over_ours": ratio(obvious.get("cpu_s"), ours.get("cpu_s")),
         "build_vs_jieba_floor": ratio(ours.get("paragraphs_per_s"), floor.get("paragraphs_per_s")),
         "obvious_vs_jieba_floor": ratio(
             obvious.get("paragraphs_per_s"), floor.get("paragraphs_per_s")
@@ -621,7 +627,7 @@ def report(results: dict) -> str:
         subset = f" (first {b['paragraphs']:,} paragraphs)" if b.get("subset") else ""
         rows.append(
             f"  build {name:<15} {b['paragraphs_per_s']:>9,.0f} paragraphs/s"
-            f"  {b['mb_per_s']:6.2f} MB/s  {b['seconds']:8.1f} s"
+            f"  {b['mb_per_s']:6.2f} MB/s  {b['seconds']:8.1f} s (CPU {b['cpu_s']:.1f} s)"
             f"  index {_fmt(b.get('index_mb'))} MB  peak RSS {b['peak_rss_mb']:,.0f} MB{subset}"
         )
     s = results.get("segment", {})

@@ -28,7 +28,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.lang.porter import stem
+from whoosh.lang import porter
 
 from indexer.normalize import Folded, fold
 
@@ -121,6 +121,9 @@ def _write_private(path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
+stem = functools.lru_cache(maxsize=100_000)(porter.stem)  # a pure function of the word
+
+
 def segment(run: str) -> list[tuple[str, int, int]]:
     """jieba precise-mode words of a CJK run, as (word, start, end) within the run."""
     return list(segmenter().tokenize(run, HMM=False))
@@ -155,10 +158,13 @@ def char_terms(text: str) -> Iterator[Term]:
     for piece in scan(text):
         if piece.kind == "cjk":
             chars = piece.text
+            spans = piece.spans
+            last = len(chars) - 1
             for i, ch in enumerate(chars):
-                yield (ch, pos, *piece.span(i, i + 1))
-                if i + 1 < len(chars):
-                    yield (chars[i : i + 2], pos, *piece.span(i, i + 2))
+                start, end = spans[i]
+                yield (ch, pos, start, end)
+                if i < last:
+                    yield (chars[i : i + 2], pos, start, spans[i + 1][1])
                 pos += 1
         else:
             yield from _compound(piece, pos)

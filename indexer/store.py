@@ -48,6 +48,7 @@ from indexer.alignment import manifest_problems
 from indexer.analysis import ANALYSIS_VERSION, segmenter
 from indexer.corpus import Document, Failure, discover, iter_corpus, load_metadata
 from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
+from indexer.segment import FastMpWriter, FastSegmentWriter
 
 log = logging.getLogger(__name__)
 
@@ -57,6 +58,7 @@ LOCK_TIMEOUT = float(os.environ.get(LOCK_TIMEOUT_ENV) or 60.0)
 GENERATION_GRACE = 60.0  # seconds a retired generation stays on disk for late readers
 CRASH_ENV = "DOCSEARCH_CRASH_AT"  # test hook: SIGKILL this process at a named step
 WRITER_LIMITMB = 256
+BUILD_LIMITMB = 384  # a full build's postings buffer, split between its processes (bounded)
 PARALLEL_MIN_BYTES = 2_000_000  # about 5,000 paragraphs: below this one process is enough
 MAX_PROCS = 2
 WHOOSH_LOCK_FILE = "MAIN_WRITELOCK"
@@ -383,15 +385,16 @@ def storage(path: Path) -> FileStorage:
 def _build_writer(ix, parallel: bool):
     """A writer for a full build: one process per core for big builds, each its own segment.
 
-    Whoosh's posting and commit work, not jieba, bounds a build (see bench/RESULTS.md), so
-    analysing and writing in two processes nearly doubles throughput on two free cores. Small
-    builds stay in one process (no start-up cost, nothing left behind if the build is killed).
+    Whoosh's posting and commit work, not jieba, bounds a build (see bench/RESULTS.md), so the
+    build writes with FastSegmentWriter (the same segments, much less Python per posting), and
+    analyses and writes in two processes on two cores. Small builds stay in one process (no
+    start-up cost, nothing left behind if the build is killed).
     """
     procs = min(MAX_PROCS, os.cpu_count() or 1) if parallel else 1
     if procs == 1:
-        return ix.writer(limitmb=WRITER_LIMITMB)
+        return FastSegmentWriter(ix, limitmb=BUILD_LIMITMB)
     segmenter()  # load jieba's dictionary once; the worker processes inherit it
-    return ix.writer(limitmb=WRITER_LIMITMB // procs, procs=procs, multisegment=True)
+    return FastMpWriter(ix, procs=procs, limitmb=BUILD_LIMITMB // procs)
 
 
 def _big(corpus: Path) -> bool:
