@@ -157,14 +157,13 @@ def char_terms(text: str) -> Iterator[Term]:
     pos = 0
     for piece in scan(text):
         if piece.kind == "cjk":
-            chars = piece.text
-            spans = piece.spans
+            chars, at, origin = piece.text, piece.at, piece.origin
             last = len(chars) - 1
             for i, ch in enumerate(chars):
-                start, end = spans[i]
-                yield (ch, pos, start, end)
+                start = origin[at[i]]
+                yield (ch, pos, start, start + 1)
                 if i < last:
-                    yield (chars[i : i + 2], pos, start, spans[i + 1][1])
+                    yield (chars[i : i + 2], pos, start, origin[at[i + 1]] + 1)
                 pos += 1
         else:
             yield from _compound(piece, pos)
