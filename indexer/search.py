@@ -12,7 +12,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -55,7 +55,8 @@ class Hit:
     counterpart: Hit | None = None  # the same paragraph in the other language
 
     def to_json(self) -> dict:
-        data = {k: v for k, v in asdict(self).items() if k not in ("segments", "counterpart")}
+        skip = ("segments", "counterpart")  # asdict would deep-copy them only to drop them
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         data["counterpart"] = self.counterpart.to_json() if self.counterpart else None
         return data
 
