@@ -252,9 +252,11 @@ class Engine:
             block = postings.blocks[b]
             values = block.values or _block_values(_segments(searcher), block)
             counts, flat = _positions(_decode_positions(values))
-            found = (np.concatenate(([0], np.cumsum(counts))), flat)
-            postings.decoded[b] = found
-            self._account(postings, found[0].nbytes + found[1].nbytes)
+            decoded = (np.concatenate(([0], np.cumsum(counts))), flat)
+            with self._lock:  # threads share cached lists: one of them records the block
+                found = postings.decoded.setdefault(b, decoded)
+                if found is decoded:
+                    self._account(postings, decoded[0].nbytes + decoded[1].nbytes)
         return found
 
     def _decode_all(self, searcher, postings: _Postings) -> tuple[np.ndarray, np.ndarray]:
@@ -266,16 +268,17 @@ class Engine:
             + [ends[-1:]]
         )
         whole = (starts, np.concatenate([flat for _, flat in parts]))
-        before = sum(a.nbytes + b.nbytes for a, b in postings.decoded.values())
-        postings.decoded.clear()
-        postings.decoded[_WHOLE] = whole
-        self._account(postings, whole[0].nbytes + whole[1].nbytes - before)
+        with self._lock:
+            before = postings.nbytes
+            postings.decoded.clear()
+            postings.decoded[_WHOLE] = whole
+            self._account(postings, postings.nbytes - before)
         return whole
 
     def _account(self, postings: _Postings, nbytes: int) -> None:
-        with self._lock:
-            if self._cache.get(postings.key) is postings:  # count only what the cache holds
-                self._cached += nbytes
+        """Count `nbytes` more in the cache if it holds `postings` (call with the lock held)."""
+        if self._cache.get(postings.key) is postings:
+            self._cached += nbytes
 
     # -- reading
     def postings(self, searcher, fieldname: str, text: str) -> _Postings:
