@@ -457,7 +457,7 @@ class _SearcherData:
         for name, label in FACETS.items():
             column = self.columns[name]
             found = np.bincount(column.codes[docs], minlength=len(column.values))
-            pairs = ((column.values[c], int(n)) for c in np.flatnonzero(found) for n in [found[c]])
+            pairs = ((column.values[c], int(found[c])) for c in np.flatnonzero(found))
             counts[label] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
         return total, counts
 
