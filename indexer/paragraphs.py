@@ -73,7 +73,7 @@ class ParsedText:
 
 def display_width(text: str) -> int:
     """Columns the text takes in a printed line (CJK characters count double)."""
-    return sum(2 if _CJK.match(ch) else 1 for ch in text)
+    return len(text) + len(_CJK.findall(text))
 
 
 def join_lines(left: str, right: str) -> str:
