@@ -34,6 +34,8 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
         if not units:
             continue
         cjk = [bool(_CJK.search(u)) for u in units]
+        if field == "chars" and not any(cjk) and not _contains(text, units[0]):
+            continue  # a Latin term is part of the folded text: no need to analyse it
         if field == "chars" and _one_cjk_run(units):
             needle = units[0] + "".join(u[-1] for u in units[1:])  # the bigrams' characters
             for piece in scan(text):
@@ -56,6 +58,10 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
             if all(units[i] in at.get(pos + i, ()) for i in range(1, len(units))):
                 spans.append((terms[units[0]][0], at[pos + len(units) - 1][units[-1]][1]))
     return merge(spans)
+
+
+def _contains(text: str, folded_term: str) -> bool:
+    return any(folded_term in piece.text for piece in scan(text) if piece.kind == "word")
 
 
 def _one_cjk_run(units: list[str]) -> bool:

@@ -324,12 +324,12 @@ class SearchIndex:
             sections = list(_per_unit(searcher, top_heads, prefer).values())[:5]
         return _Results(total, items, sections, counts)
 
-    @staticmethod
-    def _unit_hit(searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
+    def _unit_hit(self, searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
         """The hit with its twin in the other language (same symbol and label), if there is one."""
         other = OTHER_LANG.get(stored["lang"])
-        twin = searcher.document(key=f"{stored['symbol']}|{other}|{stored['label']}")
-        counterpart = _hit(twin, None, pats) if twin else None
+        key = wq.Term("key", f"{stored['symbol']}|{other}|{stored['label']}")
+        twin = self._data(searcher).engine.evaluate(searcher, key).docs
+        counterpart = _hit(searcher.stored_fields(int(twin[0])), None, pats) if len(twin) else None
         return _hit(stored, score, pats, counterpart)
 
     # -- documents
