@@ -121,6 +121,16 @@ def run_docsearch(corpus: Path, root: Path, *args: str, timeout: float = 60, **e
     )
 
 
+def start_serve(corpus: Path, root: Path, port: int, *args: str) -> subprocess.Popen:
+    """`python -m indexer serve --port PORT ARGS` in the background, its output discarded."""
+    return subprocess.Popen(
+        [sys.executable, "-m", "indexer", "serve", "--port", str(port), *args],
+        env=subprocess_env(corpus, root),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
 def live_manifest(root: Path) -> dict:
     return read_manifest(current_generation(root))
 

@@ -22,7 +22,7 @@ from pathlib import Path
 import pytest
 
 from indexer.store import generations_dir
-from tests.lifecycle.conftest import doc_keys, run_docsearch, subprocess_env, zh_doc
+from tests.lifecycle.conftest import doc_keys, run_docsearch, start_serve, subprocess_env, zh_doc
 
 QUERY = {"q": "可持续发展", "lang": "zh", "page_size": "50"}
 STEPS = ["before-commit", "after-commit", "before-rename", "before-switch", "after-switch"]
@@ -71,12 +71,7 @@ class Prober(threading.Thread):
 @pytest.fixture
 def site(corpus, root):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--port", str(port), "--threads", "4"],
-        env=subprocess_env(corpus, root),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_serve(corpus, root, port, "--threads", "4")
     deadline = time.monotonic() + 60
     while True:
         try:

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-from tests.lifecycle.conftest import subprocess_env
+from tests.lifecycle.conftest import start_serve
 from tests.lifecycle.test_crash import QUERY, answer, free_port, get
 
 
@@ -39,12 +37,7 @@ def wait_for(check, seconds: float = 30):
 
 def test_workers_answer_are_replaced_and_stop_together(corpus, root):
     port = free_port()
-    server = subprocess.Popen(
-        [sys.executable, "-m", "indexer", "serve", "--port", str(port), "--workers", "2"],
-        env=subprocess_env(corpus, root),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    server = start_serve(corpus, root, port, "--workers", "2")
     try:
         workers = wait_for(lambda: len(children(server.pid)) == 2 and children(server.pid))
 
