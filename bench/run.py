@@ -180,38 +180,32 @@ def step_builds(
     else:
         from indexer.store import current_generation
 
-        seconds = median_of(ours, "seconds")
         generation = current_generation(root)
-        ours_summary = {
-            "runs_s": [round(r["seconds"], 2) for r in ours],
-            "seconds": round(seconds, 2),
-            "cpu_s": round(median_of(ours, "cpu_seconds"), 2),
-            "paragraphs": ours[0]["paragraphs"],
-            "blocks": ours[0]["blocks"],
-            "paragraphs_per_s": round(ours[0]["paragraphs"] / seconds, 1),
-            "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
-            "index_mb": round(dir_size(generation) / 2**20, 1) if generation else None,
-            "peak_rss_mb": max(r["peak_rss_mb"] for r in ours),
-        }
+        ours_summary = _build_summary(ours, corpus_bytes, generation)
+        ours_summary["blocks"] = ours[0]["blocks"]
     base_summary = None
     if baseline:
         if base_error is not None:
             base_summary = base_error
         else:
-            seconds = median_of(base, "seconds")
-            base_summary = {
-                "runs_s": [round(r["seconds"], 2) for r in base],
-                "seconds": round(seconds, 2),
-                "cpu_s": round(median_of(base, "cpu_seconds"), 2),
-                "paragraphs": base[0]["paragraphs"],
-                "subset": bool(limit),
-                "paragraphs_per_s": round(base[0]["paragraphs"] / seconds, 1),
-                "mb_per_s": round(base[0]["bytes"] / 2**20 / seconds, 2),
-                "index_mb": round(dir_size(base_root) / 2**20, 1),
-                "peak_rss_mb": max(r["peak_rss_mb"] for r in base),
-                "root": str(base_root),
-            }
+            base_summary = _build_summary(base, base[0]["bytes"], base_root)
+            base_summary.update(subset=bool(limit), root=str(base_root))
     return ours_summary, base_summary, root
+
+
+def _build_summary(runs: list[dict], corpus_bytes: int, index: Path | None) -> dict:
+    """Medians of a build's runs: time, CPU, rates, index size, peak RSS."""
+    seconds = median_of(runs, "seconds")
+    return {
+        "runs_s": [round(r["seconds"], 2) for r in runs],
+        "seconds": round(seconds, 2),
+        "cpu_s": round(median_of(runs, "cpu_seconds"), 2),
+        "paragraphs": runs[0]["paragraphs"],
+        "paragraphs_per_s": round(runs[0]["paragraphs"] / seconds, 1),
+        "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
+        "index_mb": round(dir_size(index) / 2**20, 1) if index else None,
+        "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
+    }
 
 
 def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
@@ -540,6 +534,8 @@ def run(args: argparse.Namespace) -> dict:
         + ("(reused)" if summary.get("reused") else f"(generated in {summary['seconds']:.0f} s)")
     )
     run_dir = work / f"run-{n}"
+    if args.index and run_dir.resolve() in (args.index.resolve(), *args.index.resolve().parents):
+        raise SystemExit(f"--index {args.index} is inside {run_dir}, which each run empties.")
     if run_dir.exists():
         shutil.rmtree(run_dir)
     run_dir.mkdir(parents=True)

@@ -165,11 +165,8 @@ class Engine:
                 within = self._candidates(searcher, child, within)
             return within
         if isinstance(q, wq.Or):
-            parts = [
-                Matches(d, np.zeros(len(d)))
-                for d in (self._candidates(searcher, c, within) for c in q.subqueries)
-            ]
-            return _union(parts).docs
+            parts = [self._candidates(searcher, c, within) for c in q.subqueries]
+            return _present(np.concatenate(parts)) if parts else np.empty(0, np.int32)
         return self.evaluate(searcher, q, within).docs
 
     def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
@@ -197,8 +194,8 @@ class Engine:
         if len(words) == 1:
             return self._term(searcher, q.fieldname, words[0], q.boost, within)
         postings = [self.postings(searcher, q.fieldname, w) for w in words]
-        candidates = within if within is not None else postings[0].docs
-        for p in postings:
+        candidates = postings[0].docs if within is None else within
+        for p in postings if within is not None else postings[1:]:
             candidates = candidates[_common(candidates, p.docs)[0]]
         if self.live is not None:
             candidates = candidates[self.live[candidates]]
@@ -490,9 +487,15 @@ def _union(parts: list[Matches]) -> Matches:
     if len(parts) == 1:
         return parts[0]
     docs = np.concatenate([p.docs for p in parts])
-    size = int(docs.max()) + 1  # counting over document numbers beats sorting the lists
-    scores = np.bincount(docs, weights=np.concatenate([p.scores for p in parts]), minlength=size)
-    present = np.zeros(size, dtype=bool)
+    scores = np.bincount(docs, weights=np.concatenate([p.scores for p in parts]))
+    found = _present(docs)
+    return Matches(found, scores[found])
+
+
+def _present(docs: np.ndarray) -> np.ndarray:
+    """The distinct values of `docs`, sorted: counting over document numbers beats sorting."""
+    if not len(docs):
+        return docs.astype(np.int32)
+    present = np.zeros(int(docs.max()) + 1, dtype=bool)
     present[docs] = True
-    found = np.flatnonzero(present)
-    return Matches(found.astype(np.int32), scores[found])
+    return np.flatnonzero(present).astype(np.int32)

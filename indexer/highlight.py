@@ -35,7 +35,7 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
             continue
         cjk = [bool(_CJK.search(u)) for u in units]
         if field == "chars" and not any(cjk) and not _contains(text, units[0]):
-            continue  # a Latin term is part of the folded text: no need to analyse it
+            continue  # Latin terms are parts of the folded words: absent there, nowhere
         if field == "chars" and _one_cjk_run(units):
             needle = units[0] + "".join(u[-1] for u in units[1:])  # the bigrams' characters
             for piece in scan(text):
