@@ -15,7 +15,7 @@ from whoosh import index as whoosh_index
 from whoosh.fields import ID, TEXT, Schema
 from whoosh.qparser import QueryParser
 
-from indexer.corpus import Document
+from indexer.ingest.corpus import Document
 
 
 def schema() -> Schema:

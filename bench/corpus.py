@@ -3,7 +3,7 @@
     python -m bench.corpus --paragraphs 100000 --out bench/out/corpus-100000
 
 Each synthetic document is one meeting document with a Chinese and an English version (same
-symbol, same paragraph numbering), written the way ``indexer.paragraphs`` reads corpus files:
+symbol, same paragraph numbering), written the way ``indexer.ingest.paragraphs`` reads corpus files:
 front matter (symbol, ORIGINAL/原文, DATE/日期, committee, session, meeting, title, "prepared by
 the Secretariat"/秘书处编拟), numbered paragraphs of 60-400 characters, unnumbered headings,
 symbols cited in the text, dates and numbers.

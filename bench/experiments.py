@@ -7,7 +7,7 @@ before the clock starts) and reports seconds and paragraphs/s:
 
 - ``analysis``: our two analyzers over every block, no Whoosh (``scan``, jieba and bigrams);
 - ``jieba``: jieba precise-mode segmentation of the same text (the floor);
-- ``store``: indexer's schema into ``ix.writer(limitmb=256)`` (what indexer.store does now);
+- ``store``: indexer's schema into ``ix.writer(limitmb=256)`` (what indexer.index.store does now);
 - ``limitmb1024``: the same with ``limitmb=1024``;
 - ``procs2``: ``procs=2, multisegment=True, limitmb=256`` (two analysing processes, no merge);
 - ``words_only`` / ``chars_only``: the schema without the ``chars`` / ``words`` field.
@@ -36,8 +36,8 @@ def _documents(corpus: Path, limit: int | None):
 def run_variant(name: str, corpus: Path, limit: int | None) -> dict:
     from whoosh import index as whoosh_index
 
-    from indexer.analysis import char_terms, segment, segmenter, word_terms
-    from indexer.schema import block_fields, build_schema
+    from indexer.analysis.terms import char_terms, segment, segmenter, word_terms
+    from indexer.backends.whoosh.schema import block_fields, build_schema
 
     documents = _documents(corpus, limit)
     paragraphs = sum(b.kind == "paragraph" for d in documents for b in d.blocks)
@@ -46,7 +46,7 @@ def run_variant(name: str, corpus: Path, limit: int | None) -> dict:
     started = time.perf_counter()
     size = 0
     if name == "jieba":
-        from indexer.analysis import scan
+        from indexer.analysis.terms import scan
 
         runs = [p.text for t in texts for p in scan(t) if p.kind == "cjk"]
         started = time.perf_counter()

@@ -54,8 +54,8 @@ def main(argv: list[str] | None = None) -> int:
             default=0.0,
         )
 
-    search = cumulative("indexer/search.py", "search")
-    spans = cumulative("indexer/highlight.py", "match_spans")
+    search = cumulative("indexer/search/index.py", "search")
+    spans = cumulative("indexer/query/highlight.py", "match_spans")
     print(f"{len(paths)} queries x {args.rounds} rounds: {mean:.1f} ms per request")
     print(
         f"  search {100 * search / total:.0f}% (of which highlighting {100 * spans / total:.0f}%)"

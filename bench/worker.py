@@ -20,7 +20,7 @@ from bench.queries import QUERIES
 
 
 def _documents(corpus: Path, limit: int | None = None):
-    from indexer.corpus import load_corpus
+    from indexer.ingest.corpus import load_corpus
 
     documents, failures = load_corpus(corpus)
     # Both language versions of a document together, so a prefix holds both languages.
@@ -46,8 +46,8 @@ def _cpu_seconds() -> float:
 
 
 def task_build(args: dict) -> dict:
-    """Our build (indexer.store.build), timed from the call to its return (parsing included)."""
-    from indexer import store
+    """Our build (indexer.index.store.build), timed from the call to its return (parsing included)."""
+    from indexer.index import store
 
     started, cpu = time.perf_counter(), _cpu_seconds()
     report = store.build(Path(args["corpus"]), Path(args["root"]))
@@ -81,7 +81,7 @@ def task_baseline_build(args: dict) -> dict:
 
 
 def task_segment(args: dict) -> dict:
-    """The floor: jieba precise-mode segmentation (HMM off, as indexer.analysis uses it)."""
+    """The floor: jieba precise-mode segmentation (HMM off, as indexer.analysis.terms uses it)."""
     import jieba
 
     jieba.setLogLevel(logging.WARNING)
@@ -155,7 +155,7 @@ def task_queries(args: dict) -> dict:
 
     The result cache is off (cache_size 0): every sample is a real search, not a cache hit.
     """
-    from indexer.search import SearchIndex
+    from indexer.search.index import SearchIndex
 
     index = SearchIndex(Path(args["root"]), cache_size=0)
 
@@ -178,7 +178,7 @@ def find_update():
     """The incremental update function, wherever it lives now (None if there is none yet)."""
     import importlib
 
-    for module, name in (("indexer.update", "update"), ("indexer.store", "update")):
+    for module, name in (("indexer.index.update", "update"), ("indexer.index.store", "update")):
         try:
             found = getattr(importlib.import_module(module), name, None)
         except ImportError:
@@ -192,7 +192,7 @@ def task_update(args: dict) -> dict:
     """Time the incremental update after one document was added or changed in the corpus."""
     update = find_update()
     if update is None:
-        return {"pending": "no indexer.update.update or indexer.store.update yet"}
+        return {"pending": "no indexer.index.update.update or indexer.index.store.update yet"}
     corpus, root = Path(args["corpus"]), Path(args["root"])
     started = time.perf_counter()
     result = update(corpus, root)

@@ -11,10 +11,8 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer import config
-from indexer.corpus import discover
-from indexer.query import QueryTooLong
-from indexer.store import (
+from indexer import settings as config
+from indexer.index.store import (
     MANIFEST,
     StoreError,
     build,
@@ -22,10 +20,12 @@ from indexer.store import (
     current_generation,
     read_manifest,
 )
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.ingest.corpus import discover
+from indexer.ingest.symbols import SymbolError, normalize_symbol
+from indexer.query.parse import QueryTooLong
 
 if TYPE_CHECKING:
-    from indexer.search import DocumentView, SearchIndex
+    from indexer.search.index import DocumentView, SearchIndex
 
 SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
@@ -81,7 +81,7 @@ def _print_alignment(root: Path) -> None:
 
 def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated."""
-    from indexer.search import SearchIndex  # the writing commands start faster without it
+    from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
     generation = current_generation(root)
     problem = None
@@ -273,7 +273,7 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
     serve(app, host, port, threads, workers)
 
 
-# -- keeping the index in line with the corpus folder (indexer.update)
+# -- keeping the index in line with the corpus folder (indexer.index.update)
 
 
 def _fail_on_store_error(func):
@@ -341,7 +341,7 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
 
     Example: docsearch update --corpus corpus/
     """
-    from indexer.update import update
+    from indexer.index.update import update
 
     root = config.index_dir(index_path)
     report = update(config.corpus_dir(corpus_path), root)
@@ -366,7 +366,7 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
 
     Example: docsearch add cdip_30_2.pdf --lang en
     """
-    from indexer.update import add_files
+    from indexer.index.update import add_files
 
     corpus = config.corpus_dir(corpus_path)
     root = config.index_dir(index_path)
@@ -403,7 +403,7 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
 
     Example: docsearch remove CDIP/19/6 --lang en
     """
-    from indexer.update import remove_document
+    from indexer.index.update import remove_document
 
     corpus = config.corpus_dir(corpus_path)
     root = config.index_dir(index_path)
@@ -430,7 +430,7 @@ def watch_command(corpus_path, index_path, interval) -> None:
 
     Example: docsearch watch --corpus corpus/ --interval 2
     """
-    from indexer.update import watch
+    from indexer.index.update import watch
 
     corpus = config.corpus_dir(corpus_path)
     root = config.index_dir(index_path)
@@ -451,7 +451,7 @@ def optimize_command(index_path) -> None:
 
     Example: docsearch optimize
     """
-    from indexer.store import optimize
+    from indexer.index.store import optimize
 
     root = config.index_dir(index_path)
     name, before, seconds = optimize(root)

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from indexer.config import bundled_corpus
-from indexer.store import build
+from indexer.index.store import build
+from indexer.settings import bundled_corpus
 
 XSS_DOCUMENT = """XSS/1/1
 

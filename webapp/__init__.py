@@ -12,10 +12,10 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import config as indexer_config
-from indexer.config import CACHE_SIZE
-from indexer.search import SearchIndex
-from indexer.store import StoreError
+from indexer import settings as indexer_config
+from indexer.index.store import StoreError
+from indexer.search.index import SearchIndex
+from indexer.settings import CACHE_SIZE
 from webapp import i18n
 
 SECURITY_HEADERS = {

@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge
 
-from indexer.query import MAX_QUERY_CHARS
+from indexer.query.parse import MAX_QUERY_CHARS
 from webapp.params import resolve, search_args
 
 bp = Blueprint("api", __name__, url_prefix="/api")

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
-from indexer.corpus import LANGUAGES as LANGS
-from indexer.query import FILTERS, MAX_QUERY_CHARS
-from indexer.search import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex, SearchPage
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.ingest.corpus import LANGUAGES as LANGS
+from indexer.ingest.symbols import SymbolError, normalize_symbol
+from indexer.query.parse import FILTERS, MAX_QUERY_CHARS
+from indexer.search.index import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex, SearchPage
 
 _COMMITTEE = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{0,15}$")
 _YEAR = re.compile(r"^\d{4}$")

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from indexer.search import BlockView, DocumentView
-from indexer.symbols import cited_symbols
+from indexer.ingest.symbols import cited_symbols
+from indexer.search.index import BlockView, DocumentView
 
 
 @dataclass(frozen=True)

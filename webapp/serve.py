@@ -16,7 +16,7 @@ import time
 
 import waitress
 
-from indexer.store import StoreError
+from indexer.index.store import StoreError
 
 log = logging.getLogger(__name__)
 

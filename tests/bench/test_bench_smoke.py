@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 from bench import corpus as synth
-from indexer.corpus import load_corpus
+from indexer.ingest.corpus import load_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 

@@ -1,8 +1,8 @@
 import pytest
 
-from indexer.config import bundled_corpus
-from indexer.search import SearchIndex
-from indexer.store import build
+from indexer.index.store import build
+from indexer.search.index import SearchIndex
+from indexer.settings import bundled_corpus
 
 
 @pytest.fixture(scope="session")

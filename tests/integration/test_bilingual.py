@@ -4,9 +4,9 @@ import shutil
 
 import pytest
 
-from indexer.config import bundled_corpus
-from indexer.search import SearchIndex
-from indexer.store import build
+from indexer.index.store import build
+from indexer.search.index import SearchIndex
+from indexer.settings import bundled_corpus
 
 PBC = "WO/PBC/33/PROVISIONAL"
 

@@ -4,8 +4,8 @@ import json
 
 import pytest
 
-from indexer.search import SearchIndex
-from indexer.store import current_generation, read_manifest
+from indexer.index.store import current_generation, read_manifest
+from indexer.search.index import SearchIndex
 
 PBC = "WO/PBC/33/PROVISIONAL"
 
@@ -124,8 +124,8 @@ def test_manifest_records_versions_counts_and_hashes(seed_index_root):
 def test_repeated_query_is_served_from_the_cache_until_a_new_generation(tmp_path):
     import shutil
 
-    from indexer.config import bundled_corpus
-    from indexer.store import build
+    from indexer.index.store import build
+    from indexer.settings import bundled_corpus
 
     corpus = tmp_path / "corpus"
     shutil.copytree(bundled_corpus(), corpus)

@@ -16,9 +16,9 @@ import pytest
 from click.testing import CliRunner
 
 from indexer.cli import main
-from indexer.config import CORPUS_ENV, INDEX_ENV, bundled_corpus
-from indexer.search import SearchIndex
-from indexer.store import build, current_generation, read_manifest
+from indexer.index.store import build, current_generation, read_manifest
+from indexer.search.index import SearchIndex
+from indexer.settings import CORPUS_ENV, INDEX_ENV, bundled_corpus
 
 # A new Chinese document with its own symbol line and header.
 ZH_DOC = """\

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-from indexer.sources import MAX_BYTES
+from indexer.ingest.sources import MAX_BYTES
 from tests.lifecycle.conftest import (
     ZH_DOC,
     doc_keys,

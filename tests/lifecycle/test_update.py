@@ -7,9 +7,9 @@ import os
 from collections import Counter
 from pathlib import Path
 
-import indexer.update
-from indexer.search import SearchIndex
-from indexer.store import build, current_generation
+import indexer.index.update
+from indexer.index.store import build, current_generation
+from indexer.search.index import SearchIndex
 from tests.lifecycle.conftest import (
     doc_keys,
     en_doc,
@@ -87,13 +87,13 @@ def test_update_links_live_segments_and_leaves_them_byte_identical(corpus, root,
 
 def test_update_reads_only_changed_files(corpus, root, cli, monkeypatch):
     read = []
-    real = indexer.update.load_document
+    real = indexer.index.update.load_document
 
     def counting(path, *args, **kwargs):
         read.append(path.name)
         return real(path, *args, **kwargs)
 
-    monkeypatch.setattr(indexer.update, "load_document", counting)
+    monkeypatch.setattr(indexer.index.update, "load_document", counting)
     (corpus / "zh" / "test_1_1.txt").write_text(zh_doc(), encoding="utf-8")
     assert cli("update").exit_code == 0
     assert read == ["test_1_1.txt"]
@@ -142,11 +142,11 @@ def test_update_equals_rebuild(corpus, root, cli, tmp_path):
 
 def test_many_updates_keep_segment_count_bounded(corpus, root, cli):
     path = corpus / "zh" / "test_1_1.txt"
-    for i in range(indexer.update.MAX_SMALL_SEGMENTS + 2):
+    for i in range(indexer.index.update.MAX_SMALL_SEGMENTS + 2):
         path.write_text(zh_doc(word=f"蓝鲸{i}号"), encoding="utf-8")
         assert cli("update").exit_code == 0
     segments = [p for p in current_generation(root).iterdir() if p.suffix == ".seg"]
-    assert len(segments) <= indexer.update.MAX_SMALL_SEGMENTS + 1
+    assert len(segments) <= indexer.index.update.MAX_SMALL_SEGMENTS + 1
     keys = index_keys(root)
     assert len(keys) == len(set(keys)) == live_manifest(root)["counts"]["blocks"]
 
@@ -194,8 +194,10 @@ def test_unchanged_files_are_not_hashed_again_but_quick_same_size_edits_are_seen
         os.utime(path, (old, old))
     assert "1 added" in cli("update").output  # and records every file's stamp
     hashed = []
-    real_hash = indexer.update.file_sha256
-    monkeypatch.setattr(indexer.update, "file_sha256", lambda p: hashed.append(p) or real_hash(p))
+    real_hash = indexer.index.update.file_sha256
+    monkeypatch.setattr(
+        indexer.index.update, "file_sha256", lambda p: hashed.append(p) or real_hash(p)
+    )
     result = cli("update")
     assert "6 documents unchanged, nothing to do" in result.output
     assert hashed == []

@@ -2,9 +2,9 @@
 
 from dataclasses import replace
 
-from indexer.alignment import alignment_problems
-from indexer.config import bundled_corpus
-from indexer.corpus import load_corpus
+from indexer.ingest.alignment import alignment_problems
+from indexer.ingest.corpus import load_corpus
+from indexer.settings import bundled_corpus
 
 
 def test_seed_versions_are_aligned_paragraph_by_paragraph():

@@ -4,7 +4,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis import CharAnalyzer, WordAnalyzer, char_terms, phrase_units, word_terms
+from indexer.analysis.terms import CharAnalyzer, WordAnalyzer, char_terms, phrase_units, word_terms
 
 
 def texts(terms):
@@ -91,7 +91,7 @@ def test_analyzers_honour_positions_and_chars_and_pickle():
     )
 )
 def test_every_token_offset_slices_back_to_its_original_text(text):
-    from indexer.normalize import fold
+    from indexer.analysis.normalize import fold
 
     for term, _pos, start, end in list(word_terms(text)) + list(char_terms(text)):
         assert 0 <= start < end <= len(text)
@@ -100,7 +100,7 @@ def test_every_token_offset_slices_back_to_its_original_text(text):
 
 
 def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch):
-    from indexer.analysis import segmenter
+    from indexer.analysis.terms import segmenter
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = "联合国可持续发展合作框架和驻地协调员制度"
@@ -125,9 +125,9 @@ def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monke
     ],
 )
 def test_highlights_mark_exactly_the_phrase(query, text, marked):
-    from indexer.highlight import match_spans
-    from indexer.matching import patterns
-    from indexer.query import Clause
+    from indexer.query.highlight import match_spans
+    from indexer.query.parse import Clause
+    from indexer.query.plan import patterns
 
     spans = match_spans(text, patterns(Clause(query, phrase=True)))
     assert [text[s:e] for s, e in spans] == marked

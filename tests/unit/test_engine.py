@@ -1,4 +1,4 @@
-"""indexer.engine: the same documents and scores as Whoosh's own matchers, deletions included."""
+"""indexer.backends.whoosh.engine: the same documents and scores as Whoosh's own matchers, deletions included."""
 
 from __future__ import annotations
 
@@ -7,12 +7,12 @@ import shutil
 import numpy as np
 import pytest
 
-from indexer.config import bundled_corpus
-from indexer.engine import Engine
-from indexer.matching import build_query, expand
-from indexer.query import parse_query
-from indexer.store import build, open_generation
-from indexer.update import update
+from indexer.backends.whoosh.engine import Engine
+from indexer.index.store import build, open_generation
+from indexer.index.update import update
+from indexer.query.parse import parse_query
+from indexer.query.plan import build_query, expand
+from indexer.settings import bundled_corpus
 
 QUERIES = [
     "技术促进机制",
@@ -109,7 +109,7 @@ def test_phrases_reuse_decoded_positions(searcher, text):
 
 @pytest.mark.parametrize("fieldname", ["unit", "lang", "committee_code", "year"])
 def test_facet_columns_read_in_bulk_match_the_stored_fields(searcher, fieldname):
-    from indexer.search import _Codes
+    from indexer.search.index import _Codes
 
     column = _Codes(searcher.reader(), fieldname)
     read = [column.values[code] for code in column.codes]

@@ -1,4 +1,4 @@
-"""Data checks for the bilingual glossary (indexer/data/glossary.tsv).
+"""Data checks for the bilingual glossary (indexer/analysis/data/glossary.tsv).
 
 The file is parsed here with a small local helper (not the `indexer` package), so these tests
 check the data itself against the documented format:
@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-GLOSSARY = Path(__file__).resolve().parents[2] / "indexer" / "data" / "glossary.tsv"
+GLOSSARY = Path(__file__).resolve().parents[2] / "indexer" / "analysis" / "data" / "glossary.tsv"
 SEPARATOR = " | "
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
 

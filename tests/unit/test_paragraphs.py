@@ -2,8 +2,8 @@
 
 import pytest
 
-from indexer.config import bundled_corpus
-from indexer.paragraphs import split_text
+from indexer.ingest.paragraphs import split_text
+from indexer.settings import bundled_corpus
 
 CDIP = bundled_corpus() / "zh" / "000_2d0040b54b707a96.txt"
 PBC = bundled_corpus() / "zh" / "001_7a5e94ffd6a0d071.txt"

@@ -1,4 +1,4 @@
-"""indexer.segment: the fast build writer writes what Whoosh's own SegmentWriter writes."""
+"""indexer.backends.whoosh.writer: the fast build writer writes what Whoosh's own SegmentWriter writes."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.config import bundled_corpus
-from indexer.corpus import iter_corpus
-from indexer.schema import block_fields, build_schema
-from indexer.segment import FastMpWriter, FastSegmentWriter
+from indexer.backends.whoosh.schema import block_fields, build_schema
+from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter
+from indexer.ingest.corpus import iter_corpus
+from indexer.settings import bundled_corpus
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""Tests for indexer.sources: reading .txt, .pdf and .docx corpus files into text."""
+"""Tests for indexer.ingest.sources: reading .txt, .pdf and .docx corpus files into text."""
 
 from __future__ import annotations
 
@@ -15,7 +15,13 @@ from docx.oxml.ns import nsdecls
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.sources import MAX_BYTES, SUPPORTED_SUFFIXES, SourceError, SourceText, read_source
+from indexer.ingest.sources import (
+    MAX_BYTES,
+    SUPPORTED_SUFFIXES,
+    SourceError,
+    SourceText,
+    read_source,
+)
 
 ZH = "1. 发展与知识产权委员会（CDIP）在其第十八届会议上"
 ZH_DOC = (
@@ -559,6 +565,6 @@ def test_docx_without_text(tmp_path: Path) -> None:
 
 
 def test_suffix_lists_agree():
-    from indexer.corpus import SUPPORTED_SUFFIXES as discovered
+    from indexer.ingest.corpus import SUPPORTED_SUFFIXES as discovered
 
     assert discovered == SUPPORTED_SUFFIXES

@@ -1,4 +1,4 @@
-"""indexer.store: stale generation removal, readers of removed generations, the manifest check."""
+"""indexer.index.store: stale generation removal, readers of removed generations, the manifest check."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer.config import bundled_corpus
-from indexer.store import (
+from indexer.index.store import (
     MANIFEST,
     StoreError,
     build,
@@ -23,6 +22,7 @@ from indexer.store import (
     remove_stale,
     switch_current,
 )
+from indexer.settings import bundled_corpus
 
 
 @pytest.fixture(scope="module")

@@ -2,8 +2,13 @@
 
 import pytest
 
-from indexer.query import MAX_QUERY_CHARS, Clause, QueryTooLong, parse_query
-from indexer.symbols import cited_symbols, looks_like_symbol, normalize_symbol, symbol_from_filename
+from indexer.ingest.symbols import (
+    cited_symbols,
+    looks_like_symbol,
+    normalize_symbol,
+    symbol_from_filename,
+)
+from indexer.query.parse import MAX_QUERY_CHARS, Clause, QueryTooLong, parse_query
 
 
 @pytest.mark.parametrize(

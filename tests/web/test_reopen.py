@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import shutil
 
-from indexer.config import bundled_corpus
-from indexer.store import build
+from indexer.index.store import build
+from indexer.settings import bundled_corpus
 from tests.conftest import XSS_DOCUMENT
 from webapp import create_app
 

@@ -11,8 +11,8 @@ GB2312) if the result looks like Chinese or ASCII text, and only as a last resor
 charset-normalizer. PDF and DOCX files are turned into text laid out like the corpus text files:
 one text line per line and a blank line between paragraphs, so that paragraph numbers such as
 ``"1. "`` start a line; a form feed marks the start of a new page (every PDF page, explicit page
-breaks in DOCX), which the paragraph splitter reads as a page break; `indexer.pdf_text` and
-`indexer.docx_text` do that, imported only when such a file comes (they are slow to import).
+breaks in DOCX), which the paragraph splitter reads as a page break; `indexer.ingest.pdf_text` and
+`indexer.ingest.docx_text` do that, imported only when such a file comes (they are slow to import).
 """
 
 from __future__ import annotations
@@ -86,11 +86,11 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
     if suffix == ".txt":
         text, encoding = _decode_text(data, name, path)
     elif suffix == ".pdf":  # pdfminer and python-docx load only when such a file comes
-        from indexer.pdf_text import pdf_to_text
+        from indexer.ingest.pdf_text import pdf_to_text
 
         text, encoding = pdf_to_text(data, name, path), "pdf"
     else:
-        from indexer.docx_text import docx_to_text
+        from indexer.ingest.docx_text import docx_to_text
 
         text, encoding = docx_to_text(data, name, path), "docx"
 

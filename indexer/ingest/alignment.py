@@ -10,7 +10,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from indexer.corpus import Document
+from indexer.ingest.corpus import Document
 
 
 def _natural(label: str) -> tuple:

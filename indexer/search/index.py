@@ -18,14 +18,14 @@ from pathlib import Path
 import numpy as np
 from whoosh import query as wq
 
-from indexer.analysis import has_cjk, segmenter
-from indexer.config import CACHE_SIZE
-from indexer.engine import Engine, Matches
-from indexer.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
-from indexer.matching import Expansion, build_query, expand, filter_query, patterns, relaxable
-from indexer.query import ParsedQuery, parse_query
-from indexer.store import current_generation, open_generation
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.analysis.terms import has_cjk, segmenter
+from indexer.backends.whoosh.engine import Engine, Matches
+from indexer.index.store import current_generation, open_generation
+from indexer.ingest.symbols import SymbolError, normalize_symbol
+from indexer.query.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
+from indexer.query.parse import ParsedQuery, parse_query
+from indexer.query.plan import Expansion, build_query, expand, filter_query, patterns, relaxable
+from indexer.settings import CACHE_SIZE
 
 log = logging.getLogger(__name__)
 

@@ -15,13 +15,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from indexer.paragraphs import Block, split_text
-from indexer.symbols import SymbolError, normalize_symbol, symbol_from_filename
+from indexer.ingest.paragraphs import Block, split_text
+from indexer.ingest.symbols import SymbolError, normalize_symbol, symbol_from_filename
 
 log = logging.getLogger(__name__)
 
 LANGUAGES = ("zh", "en")
-# The readers' suffixes (indexer.sources is imported only when a file is read: it loads
+# The readers' suffixes (indexer.ingest.sources is imported only when a file is read: it loads
 # pdfminer and python-docx, which a search never needs).
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 METADATA_FILE = "metadata.toml"
@@ -161,7 +161,7 @@ def load_document(
     lang: str | None = None,
 ) -> Document:
     """Read and split one file; raise IngestError with one clear sentence if it cannot be."""
-    from indexer import sources
+    from indexer.ingest import sources
 
     stamp = file_stamp(path)
     try:

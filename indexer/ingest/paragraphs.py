@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.ingest.symbols import SymbolError, normalize_symbol
 
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 _NUMBERED = re.compile(r"^(\d{1,3})\.(?!\d)\s*(?=\S)")

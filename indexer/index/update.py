@@ -5,7 +5,7 @@ A file is identified by its path in the corpus folder. It has changed when its c
 
 1. compares the corpus folder with the live generation's manifest (hashing files, not parsing
    them), and reads only new and changed files;
-2. hard-links the live generation's files into a new .tmp generation (see indexer.store for why
+2. hard-links the live generation's files into a new .tmp generation (see indexer.index.store for why
    that is safe), deletes the replaced and removed documents there by their ``doc`` term, adds
    the new blocks as one new segment, and commits without merging the big segments;
 3. checks the result against its manifest and switches to it like a build does.
@@ -27,21 +27,8 @@ from pathlib import Path
 
 from whoosh.reading import SegmentReader
 
-from indexer.corpus import (
-    LANGUAGES,
-    METADATA_FILE,
-    Document,
-    Failure,
-    IngestError,
-    discover,
-    document_key,
-    file_stamp,
-    load_document,
-    load_metadata,
-    relative_name,
-)
-from indexer.schema import block_fields
-from indexer.store import (
+from indexer.backends.whoosh.schema import block_fields
+from indexer.index.store import (
     WRITER_LIMITMB,
     LockTimeout,
     StoreError,
@@ -63,7 +50,20 @@ from indexer.store import (
     write_generation,
     writer_lock,
 )
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.ingest.corpus import (
+    LANGUAGES,
+    METADATA_FILE,
+    Document,
+    Failure,
+    IngestError,
+    discover,
+    document_key,
+    file_stamp,
+    load_document,
+    load_metadata,
+    relative_name,
+)
+from indexer.ingest.symbols import SymbolError, normalize_symbol
 
 log = logging.getLogger(__name__)
 
@@ -327,7 +327,7 @@ def _write_update(
 
 
 def _full_build(corpus, root, why, progress, started) -> UpdateReport:
-    from indexer.corpus import load_corpus
+    from indexer.ingest.corpus import load_corpus
 
     log.info("full build instead of an update: %s", why)
     documents, failures = load_corpus(corpus)

@@ -11,7 +11,7 @@ A writer never touches the live generation: it writes a new one beside it, fsync
 into place and then replaces CURRENT. Readers see either the old or the new index, never a half
 built one; a killed writer leaves only a .tmp directory that the next writer removes.
 
-An incremental update (indexer.update) starts its new generation from hard links to the live
+An incremental update (indexer.index.update) starts its new generation from hard links to the live
 generation's files. That is safe because Whoosh never modifies a file it has written: a segment
 (``MAIN_<id>.seg``) is written once, and every commit writes a new ``_MAIN_<gen>.toc`` (deleted
 documents are recorded in the TOC, not in the segment). Cleaning a linked directory only unlinks
@@ -43,12 +43,12 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.query import Term
 
-from indexer import glossary
-from indexer.alignment import manifest_problems
-from indexer.analysis import ANALYSIS_VERSION, segmenter
-from indexer.corpus import Document, Failure, discover, iter_corpus, load_metadata
-from indexer.schema import SCHEMA_VERSION, block_fields, build_schema
-from indexer.segment import FastMpWriter, FastSegmentWriter
+from indexer.analysis import glossary
+from indexer.analysis.terms import ANALYSIS_VERSION, segmenter
+from indexer.backends.whoosh.schema import SCHEMA_VERSION, block_fields, build_schema
+from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter
+from indexer.ingest.alignment import manifest_problems
+from indexer.ingest.corpus import Document, Failure, discover, iter_corpus, load_metadata
 
 log = logging.getLogger(__name__)
 
@@ -376,7 +376,7 @@ def storage(path: Path) -> FileStorage:
 
     Whoosh reads an mmapped compound segment through a BytesIO copy of the whole file, so with
     mmap every process would hold the entire index in memory (1.4 GB at 100,000 paragraphs) and
-    open it in seconds. Searches read posting lists in whole pieces (indexer.engine), so plain
+    open it in seconds. Searches read posting lists in whole pieces (indexer.backends.whoosh.engine), so plain
     file reads cost them little.
     """
     return FileStorage(str(path), supports_mmap=False)

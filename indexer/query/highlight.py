@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from markupsafe import escape
 
-from indexer.analysis import CJK_CHARS, char_terms, english_terms, latin_char_terms, scan
+from indexer.analysis.terms import CJK_CHARS, char_terms, english_terms, latin_char_terms, scan
 
 _CJK = re.compile(f"[{CJK_CHARS}]+")
 

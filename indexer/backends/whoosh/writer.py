@@ -33,7 +33,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis import _TermAnalyzer
+from indexer.analysis.terms import _TermAnalyzer
 
 _TERMINFO = W3TermInfo._struct
 _ONE = pack_uint(1)

@@ -1,4 +1,4 @@
-"""The bilingual glossary (indexer/data/glossary.tsv): equivalent English and Chinese terms.
+"""The bilingual glossary (indexer/analysis/data/glossary.tsv): equivalent English and Chinese terms.
 
 One concept per line: English terms, a tab, Chinese terms; alternatives separated by " | ".
 It feeds two things: jieba's user dictionary (so 可持续发展集团 is one word) and query expansion
@@ -30,7 +30,7 @@ class Concept:
 
 def glossary_text() -> str:
     """The raw glossary file shipped with the package ("" if it is missing)."""
-    path = resources.files("indexer") / "data" / "glossary.tsv"
+    path = resources.files("indexer.analysis") / "data" / "glossary.tsv"
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 

@@ -6,10 +6,10 @@ from collections.abc import Iterator
 
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
-from indexer.corpus import Document
+from indexer.analysis.terms import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
+from indexer.ingest.corpus import Document
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4  # 4: analyzers moved to indexer.backends.whoosh
 
 
 def build_schema() -> Schema:

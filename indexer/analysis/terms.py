@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from whoosh.analysis import STOP_WORDS, Analyzer, Token
 from whoosh.lang import porter
 
-from indexer.normalize import Folded, fold
+from indexer.analysis.normalize import Folded, fold
 
 ANALYSIS_VERSION = 2
 
@@ -93,8 +93,8 @@ def segmenter():
     """
     import jieba
 
-    from indexer.config import cache_dir
-    from indexer.glossary import fingerprint, user_words
+    from indexer.analysis.glossary import fingerprint, user_words
+    from indexer.settings import cache_dir
 
     jieba.setLogLevel(logging.WARNING)
     tokenizer = jieba.Tokenizer()

@@ -14,12 +14,19 @@ from dataclasses import dataclass
 from whoosh import query as wq
 from whoosh.analysis import STOP_WORDS
 
-from indexer.analysis import english_units, has_cjk, phrase_units, query_words, relaxed_words, scan
-from indexer.glossary import Concept, load_glossary
-from indexer.highlight import Pattern
-from indexer.normalize import fold_query_text
-from indexer.query import Clause, ParsedQuery
-from indexer.symbols import SymbolError, normalize_symbol
+from indexer.analysis.glossary import Concept, load_glossary
+from indexer.analysis.normalize import fold_query_text
+from indexer.analysis.terms import (
+    english_units,
+    has_cjk,
+    phrase_units,
+    query_words,
+    relaxed_words,
+    scan,
+)
+from indexer.ingest.symbols import SymbolError, normalize_symbol
+from indexer.query.highlight import Pattern
+from indexer.query.parse import Clause, ParsedQuery
 
 WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
 MAX_GLOSSARY_WORDS = 8  # longest glossary term, in query keywords, that expansion looks for
