@@ -37,7 +37,8 @@ def run_variant(name: str, corpus: Path, limit: int | None) -> dict:
     from whoosh import index as whoosh_index
 
     from indexer.analysis.terms import char_terms, segment, segmenter, word_terms
-    from indexer.backends.whoosh.schema import block_fields, build_schema
+    from indexer.backends.whoosh.schema import build_schema
+from indexer.index.fields import block_fields
 
     documents = _documents(corpus, limit)
     paragraphs = sum(b.kind == "paragraph" for d in documents for b in d.blocks)

@@ -178,7 +178,7 @@ def step_builds(
     if ours_error is not None:
         ours_summary = ours_error
     else:
-        from indexer.index.store import current_generation
+        from indexer.index.generations import current_generation
 
         generation = current_generation(root)
         ours_summary = _build_summary(ours, corpus_bytes, generation)
@@ -266,10 +266,6 @@ def step_update(corpus: Path, root: Path, repeat: int) -> dict:
     Each update runs in a fresh process, like `docsearch update`, so it includes loading jieba's
     dictionary when the document is Chinese.
     """
-    from bench.worker import find_update
-
-    if find_update() is None:
-        return {"pending": "no indexer.index.update.update or indexer.index.store.update yet"}
     results: dict = {"new_document": [], "changed_document": []}
     added: list[Path] = []
     changed: Path | None = None

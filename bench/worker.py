@@ -46,11 +46,11 @@ def _cpu_seconds() -> float:
 
 
 def task_build(args: dict) -> dict:
-    """Our build (indexer.index.store.build), timed from the call to its return (parsing included)."""
-    from indexer.index import store
+    """Our build (indexer.build), timed from the call to its return (parsing included)."""
+    from indexer import build
 
     started, cpu = time.perf_counter(), _cpu_seconds()
-    report = store.build(Path(args["corpus"]), Path(args["root"]))
+    report = build(Path(args["corpus"]), Path(args["root"]))
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -155,7 +155,7 @@ def task_queries(args: dict) -> dict:
 
     The result cache is off (cache_size 0): every sample is a real search, not a cache hit.
     """
-    from indexer.search.index import SearchIndex
+    from indexer import SearchIndex
 
     index = SearchIndex(Path(args["root"]), cache_size=0)
 
@@ -174,25 +174,10 @@ def task_baseline_queries(args: dict) -> dict:
     return _timed_queries(searcher.search, args["rounds"])
 
 
-def find_update():
-    """The incremental update function, wherever it lives now (None if there is none yet)."""
-    import importlib
-
-    for module, name in (("indexer.index.update", "update"), ("indexer.index.store", "update")):
-        try:
-            found = getattr(importlib.import_module(module), name, None)
-        except ImportError:
-            continue
-        if callable(found):
-            return found
-    return None
-
-
 def task_update(args: dict) -> dict:
     """Time the incremental update after one document was added or changed in the corpus."""
-    update = find_update()
-    if update is None:
-        return {"pending": "no indexer.index.update.update or indexer.index.store.update yet"}
+    from indexer import update
+
     corpus, root = Path(args["corpus"]), Path(args["root"])
     started = time.perf_counter()
     result = update(corpus, root)

@@ -1,4 +1,8 @@
-"""The `docsearch` command line: thin wrappers around indexer's build, search and show."""
+"""The `docsearch` command line: a thin layer over the `indexer` API.
+
+Every user error (`indexer.errors.DocsearchError`) becomes one sentence and exit code 1 here,
+in `_Group.invoke`; nothing else in this module catches them.
+"""
 
 from __future__ import annotations
 
@@ -11,21 +15,17 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer import settings as config
-from indexer.index.store import (
-    MANIFEST,
-    StoreError,
-    build,
-    compatibility_problem,
-    current_generation,
-    read_manifest,
-)
+from indexer.errors import DocsearchError
+from indexer.index.build import build
+from indexer.index.generations import current_generation
+from indexer.index.manifest import MANIFEST, Manifest
 from indexer.ingest.corpus import discover
-from indexer.ingest.symbols import SymbolError, normalize_symbol
-from indexer.query.parse import QueryTooLong
+from indexer.ingest.symbols import normalize_symbol
+from indexer.settings import CACHE_SIZE, CORPUS_ENV, INDEX_ENV, Settings
 
 if TYPE_CHECKING:
-    from indexer.search.index import DocumentView, SearchIndex
+    from indexer.search.index import SearchIndex
+    from indexer.search.results import DocumentView
 
 SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
@@ -33,14 +33,29 @@ index_option = click.option(
     "--index",
     "index_path",
     type=click.Path(file_okay=False, path_type=Path),
-    help=f"Index directory (default: ${config.INDEX_ENV}, else a per-user data directory).",
+    help=f"Index directory (default: ${INDEX_ENV}, else a per-user directory for the corpus).",
 )
 corpus_option = click.option(
     "--corpus",
     "corpus_path",
     type=click.Path(file_okay=False, path_type=Path),
-    help=f"Corpus folder (default: ${config.CORPUS_ENV}, else the bundled corpus).",
+    help=f"Corpus folder (default: ${CORPUS_ENV}, else the bundled corpus).",
 )
+
+
+class _Group(click.Group):
+    """Turns every DocsearchError into one sentence on stderr and exit code 1."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except DocsearchError as err:
+            message = str(err)
+            raise click.ClickException(message[:1].upper() + message[1:]) from err
+
+
+def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -> Settings:
+    return Settings.load(corpus=corpus_path, index=index_path)
 
 
 def _echo_json(data: dict) -> None:
@@ -50,12 +65,9 @@ def _echo_json(data: dict) -> None:
 def _run_build(corpus: Path, root: Path) -> None:
     total = len(discover(corpus)) if corpus.is_dir() else 0
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-        try:
-            report = build(corpus, root, progress=lambda doc: bar.update(1))
-        except StoreError as err:
-            raise click.ClickException(str(err)) from err
+        report = build(corpus, root, progress=lambda doc: bar.update(1))
     click.echo(
-        f"Indexed {report.documents} document versions, {report.paragraphs} numbered paragraphs "
+        f"Indexed {report.documents} language files, {report.paragraphs} numbered paragraphs "
         f"({report.blocks} blocks) in {report.seconds:.1f} s into {root}.",
         err=True,
     )
@@ -71,7 +83,7 @@ def _run_build(corpus: Path, root: Path) -> None:
 def _print_alignment(root: Path) -> None:
     """Warn about documents whose zh and en versions do not have the same paragraph labels."""
     generation = current_generation(root)
-    problems = read_manifest(generation).get("alignment", []) if generation else []
+    problems = Manifest.load(generation).alignment if generation else []
     for problem in problems[:SHOWN_WARNINGS]:
         click.secho(f"  warning: {problem}", fg="yellow", err=True)
     if len(problems) > SHOWN_WARNINGS:
@@ -79,26 +91,24 @@ def _print_alignment(root: Path) -> None:
         click.secho(more, fg="yellow", err=True)
 
 
-def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
+def ensure_index(settings: Settings) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated."""
+    from indexer.backends.whoosh.store import SCHEMA_VERSION
     from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
+    root = settings.index
     generation = current_generation(root)
     problem = None
     if generation is not None:
-        problem = compatibility_problem(read_manifest(generation))
+        problem = Manifest.load(generation).compatibility_problem(SCHEMA_VERSION)
     if generation is None or problem:
-        corpus = config.corpus_dir(corpus)
         why = "No index yet" if generation is None else "The index is outdated"
-        click.echo(f"{why} at {root}: building it from {corpus} …", err=True)
-        try:
-            build(corpus, root)
-        except StoreError as err:
-            raise click.ClickException(str(err)) from err
-    return SearchIndex(root)
+        click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
+        _run_build(settings.corpus, root)
+    return SearchIndex(root, cache_mb=settings.cache_mb)
 
 
-@click.group()
+@click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the indexer does.")
 @click.version_option(package_name="docsearch")
 def main(verbose: bool) -> None:
@@ -114,7 +124,8 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 
     Example: docsearch build --corpus corpus/
     """
-    _run_build(config.corpus_dir(corpus_path), config.index_dir(index_path))
+    settings = _settings(corpus_path, index_path)
+    _run_build(settings.corpus, settings.index)
 
 
 @main.command("search")
@@ -134,13 +145,10 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
     Example: docsearch search '"可持续发展集团" lang:zh'
     """
     filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
-    try:
-        with ensure_index(config.index_dir(index_path)) as index:
-            result = index.search(
-                query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
-            )
-    except (QueryTooLong, StoreError) as err:
-        raise click.ClickException(str(err)) from err
+    with ensure_index(_settings(index_path=index_path)) as index:
+        result = index.search(
+            query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
+        )
     if as_json:
         _echo_json(result.to_json())
         return
@@ -213,11 +221,8 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 
     Example: docsearch show cdip/19/6 11
     """
-    try:
-        canonical = normalize_symbol(symbol)
-    except SymbolError as err:
-        raise click.ClickException(str(err)) from err
-    with ensure_index(config.index_dir(index_path)) as index:
+    canonical = normalize_symbol(symbol)
+    with ensure_index(_settings(index_path=index_path)) as index:
         doc = index.document(canonical)
     if doc is None:
         raise click.ClickException(f"No document {canonical} in the index.")
@@ -251,7 +256,7 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 )
 @click.option(
     "--cache-size",
-    default=config.CACHE_SIZE,
+    default=CACHE_SIZE,
     show_default=True,
     type=click.IntRange(0, 100_000),
     help="Result pages kept in memory (0: none).",
@@ -266,28 +271,17 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
     from webapp import create_app
     from webapp.serve import serve
 
-    root = config.index_dir(index_path)
-    ensure_index(root, corpus_path)
-    app = create_app({"INDEX_DIR": str(root), "CACHE_SIZE": cache_size})
+    settings = _settings(corpus_path, index_path)
+    root = settings.index
+    ensure_index(settings).close()
+    app = create_app(
+        {"INDEX_DIR": str(root), "CACHE_SIZE": cache_size, "CACHE_MB": settings.cache_mb}
+    )
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
     serve(app, host, port, threads, workers)
 
 
 # -- keeping the index in line with the corpus folder (indexer.index.update)
-
-
-def _fail_on_store_error(func):
-    """Turn StoreError into one-sentence ClickException for the commands below."""
-
-    @functools.wraps(func)
-    def wrapper(*args, **kwargs):
-        try:
-            return func(*args, **kwargs)
-        except StoreError as err:
-            message = str(err)
-            raise click.ClickException(message[0].upper() + message[1:]) from err
-
-    return wrapper
 
 
 def _print_update(report, root: Path) -> None:
@@ -331,7 +325,6 @@ def _exit_for(report) -> None:
 @main.command("update")
 @corpus_option
 @index_option
-@_fail_on_store_error
 def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
     """Bring the index in line with the corpus folder, touching only what changed.
 
@@ -343,8 +336,9 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
     """
     from indexer.index.update import update
 
-    root = config.index_dir(index_path)
-    report = update(config.corpus_dir(corpus_path), root)
+    settings = _settings(corpus_path, index_path)
+    root = settings.index
+    report = update(settings.corpus, root, lock_timeout=settings.lock_timeout)
     _print_update(report, root)
     _print_alignment(root)
     _exit_for(report)
@@ -356,7 +350,6 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
 @corpus_option
 @index_option
-@_fail_on_store_error
 def add_command(files, symbol, lang, corpus_path, index_path) -> None:
     """Copy files into the corpus folder (zh/ or en/ by language) and index them.
 
@@ -366,11 +359,13 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
 
     Example: docsearch add cdip_30_2.pdf --lang en
     """
-    from indexer.index.update import add_files
+    from indexer.index.files import add_files
 
-    corpus = config.corpus_dir(corpus_path)
-    root = config.index_dir(index_path)
-    report = add_files(corpus, root, list(files), symbol=symbol, lang=lang)
+    settings = _settings(corpus_path, index_path)
+    corpus, root = settings.corpus, settings.index
+    report = add_files(
+        corpus, root, list(files), symbol=symbol, lang=lang, lock_timeout=settings.lock_timeout
+    )
     for given, target in report.copied.items():
         click.echo(f"Copied {given} to {target} in {corpus}.", err=True)
     if report.metadata_added:
@@ -393,7 +388,6 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
 )
 @corpus_option
 @index_option
-@_fail_on_store_error
 def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
     """Remove a document from the index and take its file(s) out of the corpus folder.
 
@@ -403,11 +397,13 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
 
     Example: docsearch remove CDIP/19/6 --lang en
     """
-    from indexer.index.update import remove_document
+    from indexer.index.files import remove_document
 
-    corpus = config.corpus_dir(corpus_path)
-    root = config.index_dir(index_path)
-    report = remove_document(corpus, root, symbol, lang=lang, delete=delete)
+    settings = _settings(corpus_path, index_path)
+    corpus, root = settings.corpus, settings.index
+    report = remove_document(
+        corpus, root, symbol, lang=lang, delete=delete, lock_timeout=settings.lock_timeout
+    )
     for source, dest in report.moved.items():
         click.echo(f"Moved {source} to {dest} in {corpus}.", err=True)
     for source in report.deleted:
@@ -430,10 +426,10 @@ def watch_command(corpus_path, index_path, interval) -> None:
 
     Example: docsearch watch --corpus corpus/ --interval 2
     """
-    from indexer.index.update import watch
+    from indexer.index.watch import watch
 
-    corpus = config.corpus_dir(corpus_path)
-    root = config.index_dir(index_path)
+    settings = _settings(corpus_path, index_path)
+    corpus, root = settings.corpus, settings.index
     if not corpus.is_dir():
         raise click.ClickException(f"The corpus folder {corpus} does not exist.")
     click.echo(f"Watching {corpus} every {interval:g} s (index {root}); Ctrl-C stops.", err=True)
@@ -445,16 +441,15 @@ def watch_command(corpus_path, index_path, interval) -> None:
 
 @main.command("optimize")
 @index_option
-@_fail_on_store_error
 def optimize_command(index_path) -> None:
     """Merge the index's segments into one, as a new generation (searches may get faster).
 
     Example: docsearch optimize
     """
-    from indexer.index.store import optimize
+    from indexer.index.build import optimize
 
-    root = config.index_dir(index_path)
-    name, before, seconds = optimize(root)
+    settings = _settings(index_path=index_path)
+    name, before, seconds = optimize(settings.index, lock_timeout=settings.lock_timeout)
     click.echo(
         f"Merged {before} segments into one in {seconds:.1f} s (generation {name}).", err=True
     )

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.store import build
+from indexer import build
 from indexer.settings import bundled_corpus
 
 XSS_DOCUMENT = """XSS/1/1

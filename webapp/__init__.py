@@ -12,10 +12,9 @@ from pathlib import Path
 from flask import Flask, Response, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
-from indexer import settings as indexer_config
-from indexer.index.store import StoreError
-from indexer.search.index import SearchIndex
-from indexer.settings import CACHE_SIZE
+from indexer import SearchIndex, Settings
+from indexer.errors import StoreError
+from indexer.settings import CACHE_SIZE, DEFAULT_CACHE_MB
 from webapp import i18n
 
 SECURITY_HEADERS = {
@@ -30,18 +29,25 @@ SECURITY_HEADERS = {
 
 
 def create_app(config: dict | None = None) -> Flask:
-    """Build the app. ``config["INDEX_DIR"]`` is the index root (default: indexer's default);
-    ``config["CACHE_SIZE"]`` the number of result pages kept in memory."""
+    """Build the app. ``config["INDEX_DIR"]`` is the index root (default: the settings');
+    ``config["CACHE_SIZE"]`` the number of result pages kept in memory, ``config["CACHE_MB"]``
+    the megabytes of posting lists."""
     app = Flask(__name__)
     app.config.from_mapping(
-        DEBUG=False, INDEX_DIR=None, JSON_SORT_KEYS=False, CACHE_SIZE=CACHE_SIZE
+        DEBUG=False,
+        INDEX_DIR=None,
+        JSON_SORT_KEYS=False,
+        CACHE_SIZE=CACHE_SIZE,
+        CACHE_MB=DEFAULT_CACHE_MB,
     )
     if config:
         app.config.update(config)
     app.json.sort_keys = False
     app.json.ensure_ascii = False
-    root = Path(app.config["INDEX_DIR"] or indexer_config.index_dir())
-    app.extensions["docsearch"] = SearchIndex(root, app.config["CACHE_SIZE"])
+    root = Path(app.config["INDEX_DIR"] or Settings.load().index)
+    app.extensions["docsearch"] = SearchIndex(
+        root, app.config["CACHE_SIZE"], app.config["CACHE_MB"]
+    )
 
     from webapp import api, views
 

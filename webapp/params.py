@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
+from indexer import DocumentView, SearchIndex, SearchPage
+from indexer.errors import SymbolError
 from indexer.ingest.corpus import LANGUAGES as LANGS
-from indexer.ingest.symbols import SymbolError, normalize_symbol
+from indexer.ingest.symbols import normalize_symbol
 from indexer.query.parse import FILTERS, MAX_QUERY_CHARS
-from indexer.search.index import MAX_PAGE, MAX_PAGE_SIZE, DocumentView, SearchIndex, SearchPage
+from indexer.search.ranking import MAX_PAGE, MAX_PAGE_SIZE
 
 _COMMITTEE = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{0,15}$")
 _YEAR = re.compile(r"^\d{4}$")

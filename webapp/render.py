@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
+from indexer import BlockView, DocumentView
 from indexer.ingest.symbols import cited_symbols
-from indexer.search.index import BlockView, DocumentView
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ import time
 
 import waitress
 
-from indexer.index.store import StoreError
+from indexer.errors import StoreError
 
 log = logging.getLogger(__name__)
 

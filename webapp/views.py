@@ -8,8 +8,8 @@ from functools import cache
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
 from werkzeug.exceptions import BadRequest, NotFound
 
+from indexer import Hit, SearchIndex, highlighter
 from indexer.query.parse import MAX_QUERY_CHARS
-from indexer.search.index import Hit, SearchIndex, highlighter
 from webapp import i18n
 from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args
 from webapp.render import pieces, rows

@@ -1,264 +1,137 @@
-"""Whoosh analysis for Chinese text: jieba words, CJK character bigrams, whole symbols.
+"""The index's terms, composed from small steps over one scanner.
 
-Two analyzers share one scanner, at index time and at query time:
+Each field's analysis is one walk over the scanned pieces with a step for CJK runs and a step
+for Latin words (the way Whoosh composes a tokenizer and its filters):
 
-- ``WordAnalyzer`` (field ``words``): jieba precise-mode words with ordinal positions, so quoted
-  phrases work; Latin words, digits and single letters kept.
-- ``CharAnalyzer`` (field ``chars``): every CJK character as a unigram plus the bigram starting
-  at it (same position), so any substring of a longer word matches exactly, however jieba
-  segments it.
-- ``EnglishAnalyzer`` (field ``en``): Latin words lowercased, stop words dropped, Porter-stemmed
-  (``working groups`` matches ``Working Group``); CJK text is ignored.
+- ``words``: jieba precise-mode words with ordinal positions, so quoted phrases work; Latin
+  words, digits and single letters kept.
+- ``chars``: every CJK character as a unigram plus the bigram starting at it (same position),
+  so any substring of a longer word matches exactly, however jieba segments it.
+- ``en``: Latin words lowercased and Snowball-stemmed (``working groups`` matches ``Working
+  Group``); stop words are not indexed but keep their position, so a phrase never joins words
+  that were apart; CJK text is ignored.
 
-In both, a compound such as ``CDIP/17/8``, ``72/279``, ``17.6`` or ``IAEG-SDG`` is one position
-holding the whole token and its parts, so ``CDIP/17/8`` matches that symbol and not
-``CDIP/16/8``. Text is folded for matching (width, case, traditional -> simplified) while token
-offsets point into the original text. The analyzers hold no jieba object (Whoosh pickles them
-into the index); the segmenter is looked up lazily, once per process.
+In all three, a compound such as ``CDIP/17/8``, ``72/279``, ``17.6`` or ``IAEG-SDG`` is one
+position holding the whole token and its parts, so ``CDIP/17/8`` matches that symbol and not
+``CDIP/16/8``. A term is (text, position, start, end) with offsets into the original text.
 """
 
 from __future__ import annotations
 
 import functools
-import logging
-import os
-import pickle
-import re
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Generator, Iterator
 
-from whoosh.analysis import STOP_WORDS, Analyzer, Token
-from whoosh.lang import porter
+from indexer.analysis.scan import Piece, part_spans, scan
+from indexer.analysis.segmenter import segment, sub_words
 
-from indexer.analysis.normalize import Folded, fold
+ANALYSIS_VERSION = 3  # 3: Snowball English stems, stop words keep their positions
 
-ANALYSIS_VERSION = 2
+Term = tuple[str, int, int, int]
+# A step turns one piece at a position into terms and returns how many positions it used.
+Step = Callable[[Piece, int], Generator[Term, None, int]]
 
-CJK_CHARS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_SCAN = re.compile(
-    rf"(?P<cjk>[{CJK_CHARS}](?:\s?[{CJK_CHARS}])*)"
-    r"|(?P<word>[a-z0-9]+(?:[/.\-:'’&][a-z0-9]+)*)"
+STOP_WORDS = frozenset(
+    "a an and are as at be by can for from have if in is it may not of on or tbd that the "
+    "this to us we when will with yet you your".split()
 )
-_PARTS = re.compile(r"[a-z0-9]+")
-_SPACE = re.compile(r"\s")
-
-
-@dataclass(frozen=True)
-class Piece:
-    """A run of the folded text: either CJK characters or one Latin/number word."""
-
-    kind: str  # "cjk" | "word"
-    text: str  # folded; for CJK runs, the spaces between characters removed
-    at: Sequence[int]  # where each character of `text` is in the folded text
-    origin: Sequence[int]  # each folded character's offset in the original text
-
-    def span(self, start: int, end: int) -> tuple[int, int]:
-        """The original (start, end) of text[start:end]."""
-        return self.origin[self.at[start]], self.origin[self.at[end - 1]] + 1
-
-
-def scan(text: str) -> tuple[Piece, ...]:
-    """Split `text` into CJK runs and words, in order, with offsets into `text`.
-
-    Cached for the last few texts: indexing analyses each paragraph once per field.
-    """
-    return _scan(text)
-
-
-@functools.lru_cache(maxsize=32)
-def _scan(text: str) -> tuple[Piece, ...]:
-    folded: Folded = fold(text)
-    origin = folded.origin
-    pieces = []
-    for m in _SCAN.finditer(folded.text):
-        start, end = m.span()
-        chars = m.group()
-        if m.lastgroup == "cjk" and _SPACE.search(chars):  # CJK run spread over spaces
-            at = [i for i in range(start, end) if not folded.text[i].isspace()]
-            chars = "".join(folded.text[i] for i in at)
-            pieces.append(Piece("cjk", chars, at, origin))
-        else:
-            pieces.append(Piece(m.lastgroup, chars, range(start, end), origin))
-    return tuple(pieces)
 
 
 @functools.cache
-def segmenter():
-    """jieba's tokenizer with the glossary as user dictionary, created once per process.
+def _stemmer():
+    import Stemmer
 
-    Its prefix dictionary (jieba's words plus the glossary's) is cached as a pickle in a private
-    per-user cache directory, keyed by jieba's version and the glossary: it loads about three
-    times faster than jieba's own marshal cache, which matters for every cold start and every
-    `docsearch update`. The dictionary itself, and so the segmentation, is jieba's.
-    """
-    import jieba
-
-    from indexer.analysis.glossary import fingerprint, user_words
-    from indexer.settings import cache_dir
-
-    jieba.setLogLevel(logging.WARNING)
-    tokenizer = jieba.Tokenizer()
-    cache = cache_dir() / f"jieba-{jieba.__version__}-{fingerprint()}.pickle"
-    try:
-        with open(cache, "rb") as handle:
-            tokenizer.FREQ, tokenizer.total = pickle.load(handle)
-        tokenizer.initialized = True
-    except (OSError, pickle.UnpicklingError, EOFError, ValueError, TypeError):
-        tokenizer.tmp_dir = str(cache_dir())  # jieba's own cache: private, not the shared /tmp
-        tokenizer.initialize()
-        for word in user_words():
-            tokenizer.add_word(word)
-        _write_private(cache, pickle.dumps((tokenizer.FREQ, tokenizer.total), protocol=5))
-    return tokenizer
+    return Stemmer.Stemmer("english", 100_000)  # the C stemmer keeps its own cache of words
 
 
-def _write_private(path, data: bytes) -> None:
-    """Write a cache file atomically, readable by this user only."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "wb") as handle:
-        handle.write(data)
-    os.replace(tmp, path)
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
 
 
-stem = functools.lru_cache(maxsize=100_000)(porter.stem)  # a pure function of the word
+def _walk(text: str, cjk: Step, word: Step) -> Iterator[Term]:
+    pos = 0
+    for piece in scan(text):
+        pos += yield from (cjk if piece.kind == "cjk" else word)(piece, pos)
 
 
-def segment(run: str) -> list[tuple[str, int, int]]:
-    """jieba precise-mode words of a CJK run, as (word, start, end) within the run."""
-    return list(segmenter().tokenize(run, HMM=False))
+def compound(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    """A Latin word or number, and a compound's parts at the same position."""
+    yield (piece.text, pos, *piece.span(0, len(piece.text)))
+    for part, start, end in part_spans(piece.text):
+        yield (part, pos, *piece.span(start, end))
+    return 1
 
 
-def word_parts(word: str) -> list[str]:
-    """A compound's parts (`cdip/17/8` -> cdip, 17, 8); [] for a simple word."""
-    parts = _PARTS.findall(word)
-    return parts if len(parts) > 1 else []
+def jieba_words(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    words = segment(piece.text)
+    for i, (word, start, end) in enumerate(words):
+        yield (word, pos + i, *piece.span(start, end))
+    return len(words)
 
 
-# Terms as (text, position offset, start, end) -- shared by the analyzers and the highlighter.
-Term = tuple[str, int, int, int]
+def cjk_grams(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    """Each CJK character and the bigram starting at it, at the character's position."""
+    chars, at, origin = piece.text, piece.at, piece.origin
+    last = len(chars) - 1
+    for i, ch in enumerate(chars):
+        start = origin[at[i]]
+        yield (ch, pos + i, start, start + 1)
+        if i < last:
+            yield (chars[i : i + 2], pos + i, start, origin[at[i + 1]] + 1)
+    return len(chars)
+
+
+def skip_cjk(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    """No terms, but the positions `cjk_grams` would use."""
+    return len(piece.text)
+    yield  # a generator
+
+
+def no_cjk(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    """CJK text is not part of this field at all."""
+    return 0
+    yield  # a generator
+
+
+def english_word(piece: Piece, pos: int) -> Generator[Term, None, int]:
+    """A stemmed English word; a stop word leaves only its position; compounds whole."""
+    if part_spans(piece.text):
+        return (yield from compound(piece, pos))
+    if piece.text not in STOP_WORDS:
+        word = piece.text.replace("’", "'").removesuffix("'s")
+        yield (stem(word) if word.isalpha() else word, pos, *piece.span(0, len(piece.text)))
+    return 1
 
 
 def word_terms(text: str) -> Iterator[Term]:
     """Terms of the `words` field with their positions and original character offsets."""
-    pos = 0
-    for piece in scan(text):
-        if piece.kind == "cjk":
-            for word, s, e in segment(piece.text):
-                yield (word, pos, *piece.span(s, e))
-                pos += 1
-        else:
-            yield from _compound(piece, pos)
-            pos += 1
+    return _walk(text, jieba_words, compound)
 
 
 def char_terms(text: str) -> Iterator[Term]:
     """Terms of the `chars` field: CJK unigrams and bigrams, compounds as in `word_terms`."""
-    pos = 0
-    for piece in scan(text):
-        if piece.kind == "cjk":
-            chars, at, origin = piece.text, piece.at, piece.origin
-            last = len(chars) - 1
-            for i, ch in enumerate(chars):
-                start = origin[at[i]]
-                yield (ch, pos, start, start + 1)
-                if i < last:
-                    yield (chars[i : i + 2], pos, start, origin[at[i + 1]] + 1)
-                pos += 1
-        else:
-            yield from _compound(piece, pos)
-            pos += 1
+    return _walk(text, cjk_grams, compound)
 
 
 def latin_char_terms(text: str) -> Iterator[Term]:
     """The `chars` terms of Latin words and numbers only, at the positions `char_terms` gives."""
-    pos = 0
-    for piece in scan(text):
-        if piece.kind == "cjk":
-            pos += len(piece.text)
-        else:
-            yield from _compound(piece, pos)
-            pos += 1
+    return _walk(text, skip_cjk, compound)
 
 
 def english_terms(text: str) -> Iterator[Term]:
     """Terms of the `en` field: stemmed Latin words without stop words; compounds kept whole."""
-    pos = 0
-    for piece in scan(text):
-        if piece.kind == "cjk":
-            continue
-        if word_parts(piece.text):
-            yield from _compound(piece, pos)
-        elif piece.text in STOP_WORDS:
-            continue
-        else:
-            word = piece.text.replace("’", "'").removesuffix("'s")
-            yield (stem(word) if word.isalpha() else word, pos, *piece.span(0, len(piece.text)))
-        pos += 1
+    return _walk(text, no_cjk, english_word)
 
 
-def _compound(piece: Piece, pos: int) -> Iterator[Term]:
-    yield (piece.text, pos, *piece.span(0, len(piece.text)))
-    if word_parts(piece.text):
-        for m in _PARTS.finditer(piece.text):
-            yield (m.group(), pos, *piece.span(m.start(), m.end()))
+FIELD_TERMS: dict[str, Callable[[str], Iterator[Term]]] = {
+    "words": word_terms,
+    "chars": char_terms,
+    "en": english_terms,
+}
 
+# --- the same analysis for queries ------------------------------------------------------------
 
-class _TermAnalyzer(Analyzer):
-    """Adapts a term generator to Whoosh's analyzer protocol (positions and chars honoured)."""
-
-    terms = staticmethod(word_terms)
-
-    def __call__(
-        self,
-        value,
-        positions=False,
-        chars=False,
-        keeporiginal=False,
-        removestops=True,
-        start_pos=0,
-        start_char=0,
-        tokenize=True,
-        mode="",
-        **kwargs,
-    ):
-        token = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
-        for text, pos, start, end in self.terms(value):
-            token.text = text
-            token.boost = 1.0
-            token.stopped = False
-            if keeporiginal:
-                token.original = value[start:end]
-            if positions:
-                token.pos = start_pos + pos
-            if chars:
-                token.startchar = start_char + start
-                token.endchar = start_char + end
-            yield token
-
-    def __eq__(self, other):
-        return type(self) is type(other)
-
-    def __hash__(self):
-        return hash(type(self).__name__)
-
-
-class WordAnalyzer(_TermAnalyzer):
-    """jieba words + whole compounds: the precise field."""
-
-    terms = staticmethod(word_terms)
-
-
-class CharAnalyzer(_TermAnalyzer):
-    """CJK unigrams + bigrams + whole compounds: the recall field."""
-
-    terms = staticmethod(char_terms)
-
-
-class EnglishAnalyzer(_TermAnalyzer):
-    """Stemmed English words without stop words; compounds whole."""
-
-    terms = staticmethod(english_terms)
+# Terms at relative positions; None marks a position any term may hold (a stop word's).
+Units = list[str | None]
 
 
 def phrase_units(text: str) -> list[str]:
@@ -282,19 +155,18 @@ def phrase_units(text: str) -> list[str]:
     return units
 
 
-def english_units(text: str) -> list[str]:
-    """The `en` terms that match `text` at consecutive positions (compounds whole)."""
-    units: list[str] = []
-    last = None
+def english_units(text: str) -> Units:
+    """The `en` terms of `text` by position (compounds whole; None where a stop word stands),
+    without stop words at either end."""
+    by_pos: dict[int, str] = {}
+    last = -1
     for term, pos, _, _ in english_terms(text):
-        if pos != last:
-            units.append(term)
+        by_pos.setdefault(pos, term)
         last = pos
-    return units
-
-
-def has_cjk(text: str) -> bool:
-    return any(piece.kind == "cjk" for piece in scan(text))
+    if not by_pos:
+        return []
+    first = min(by_pos)
+    return [by_pos.get(p) for p in range(first, last + 1)]
 
 
 def query_words(text: str) -> list[str]:
@@ -319,7 +191,7 @@ def relaxed_words(text: str) -> list[str]:
         if piece.kind != "cjk":
             words.append(piece.text)
             continue
-        found = {w for w, _, _ in segmenter().tokenize(piece.text, mode="search", HMM=False)}
+        found = set(sub_words(piece.text))
         found.discard(piece.text)
         found = {w for w in found if len(w) > 1} or set(piece.text)
         words.extend(w for w in found if not any(w != o and w in o for o in found))

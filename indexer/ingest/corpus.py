@@ -15,6 +15,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.errors import IngestError
+from indexer.ingest.keys import block_key, document_key
 from indexer.ingest.paragraphs import Block, split_text
 from indexer.ingest.symbols import SymbolError, normalize_symbol, symbol_from_filename
 
@@ -25,10 +27,6 @@ LANGUAGES = ("zh", "en")
 # pdfminer and python-docx, which a search never needs).
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 METADATA_FILE = "metadata.toml"
-
-
-class IngestError(ValueError):
-    """A corpus file that cannot be indexed; str() is one sentence naming the file."""
 
 
 @dataclass(frozen=True)
@@ -67,9 +65,8 @@ class Document:
     def key(self) -> str:
         return document_key(self.meta.symbol, self.meta.lang)
 
-
-def document_key(symbol: str, lang: str) -> str:
-    return f"{symbol}|{lang}"
+    def block_keys(self) -> set[str]:
+        return {block_key(self.meta.symbol, self.meta.lang, b.label) for b in self.blocks}
 
 
 def load_metadata(corpus: Path) -> dict[str, dict]:
@@ -210,11 +207,19 @@ class Failure:
     duplicate: bool = False  # the file is fine, but another file has its symbol and language
 
 
-def iter_corpus(corpus: Path, failures: list[Failure]) -> Iterator[Document]:
-    """Load the corpus folder's files one at a time; bad files are appended to `failures`."""
+def iter_corpus(
+    corpus: Path, failures: list[Failure], first: set[str] = frozenset()
+) -> Iterator[Document]:
+    """Load the corpus folder's files one at a time; bad files are appended to `failures`.
+
+    Files are read in name order, those named in `first` (corpus-relative) before the others;
+    where two files claim one symbol and language, the one read first provides it.
+    """
     metadata = load_metadata(corpus)
     sources: dict[str, str] = {}  # document key -> the file that provides it
-    for path in discover(corpus):
+    paths = discover(corpus)
+    paths.sort(key=lambda p: relative_name(p, corpus) not in first)  # stable: name order kept
+    for path in paths:
         name = relative_name(path, corpus)
         try:
             doc = load_document(path, corpus, metadata)

@@ -15,7 +15,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml.ns import nsmap
 from lxml import etree
 
-from indexer.ingest.sources import SourceError
+from indexer.errors import SourceError
 
 logger = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTContainer, LTTextLine
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 
-from indexer.ingest.sources import SourceError
+from indexer.errors import SourceError
 
 logger = logging.getLogger(__name__)
 

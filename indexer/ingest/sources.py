@@ -24,6 +24,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from indexer.errors import SourceError
+
 __all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "SourceError", "SourceText", "read_source"]
 
 logger = logging.getLogger(__name__)
@@ -46,17 +48,6 @@ class SourceText:
     ``"detected:<name>"`` when charset-normalizer (the last resort) decided."""
     sha256: str
     """Hex digest of the raw file bytes."""
-
-
-class SourceError(ValueError):
-    """A user-facing problem with one input file.
-
-    ``str(err)`` is ONE clear sentence naming the file and the reason; ``err.path`` is the path.
-    """
-
-    def __init__(self, message: str, *, path: Path | None = None) -> None:
-        super().__init__(message)
-        self.path = path
 
 
 def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:

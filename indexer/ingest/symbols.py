@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from indexer.errors import SymbolError
+
 _SUFFIXES = {"REV": "Rev.", "CORR": "Corr.", "ADD": "Add."}
 _PART = r"[A-Z0-9][A-Z0-9.\-]*"
 _SUFFIX = r"(?:\s*(?:REV|CORR|ADD)\.?\s*\d*)"
@@ -20,10 +22,6 @@ _SPACED = re.compile(
 )
 # Symbols cited in running text.
 CITED = re.compile(r"(?<![A-Za-z0-9/])[A-Z]{1,8}(?:/[A-Z0-9][A-Za-z0-9.\-]*){2,6}(?<![.\-])")
-
-
-class SymbolError(ValueError):
-    """A string that is not a document symbol."""
 
 
 def _squash(text: str) -> str:

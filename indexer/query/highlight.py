@@ -14,12 +14,13 @@ from collections.abc import Callable, Iterable
 
 from markupsafe import escape
 
-from indexer.analysis.terms import CJK_CHARS, char_terms, english_terms, latin_char_terms, scan
+from indexer.analysis.scan import CJK_CHARS, scan
+from indexer.analysis.terms import char_terms, english_terms, latin_char_terms
 
 _CJK = re.compile(f"[{CJK_CHARS}]+")
 
 Segment = tuple[str, bool]
-Pattern = tuple[str, list[str]]  # (field, terms at consecutive positions)
+Pattern = tuple[str, list[str | None]]  # (field, terms by position; None: any term there)
 
 
 def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]:
@@ -33,7 +34,7 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
     for field, units in patterns:
         if not units:
             continue
-        cjk = [bool(_CJK.search(u)) for u in units]
+        cjk = [bool(u and _CJK.search(u)) for u in units]
         if field == "chars" and not any(cjk) and not _contains(text, units[0]):
             continue  # Latin terms are parts of the folded words: absent there, nowhere
         if field == "chars" and _one_cjk_run(units):
@@ -55,7 +56,7 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
         for pos, terms in at.items():
             if units[0] not in terms:
                 continue
-            if all(units[i] in at.get(pos + i, ()) for i in range(1, len(units))):
+            if all(u is None or u in at.get(pos + i, ()) for i, u in enumerate(units)):
                 spans.append((terms[units[0]][0], at[pos + len(units) - 1][units[-1]][1]))
     return merge(spans)
 
@@ -66,7 +67,7 @@ def _contains(text: str, folded_term: str) -> bool:
 
 def _one_cjk_run(units: list[str]) -> bool:
     """Whether `units` are one character, or the chained bigrams of one run of CJK characters."""
-    if not all(_CJK.fullmatch(u) for u in units):
+    if not all(u and _CJK.fullmatch(u) for u in units):
         return False
     if len(units) == 1:
         return True

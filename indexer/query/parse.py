@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from indexer.errors import QueryTooLong
+
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24
 FILTERS = ("lang", "symbol", "committee", "year")
@@ -22,10 +24,6 @@ _TOKEN = re.compile(
     re.I,
 )
 _NOISE = re.compile(r"[()\[\]{}*?~^\\!+<>=]")
-
-
-class QueryTooLong(ValueError):
-    """The query exceeds MAX_QUERY_CHARS."""
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""How a parsed query becomes a Whoosh query, glossary expansions and highlight patterns.
+"""How a parsed query becomes a query tree, glossary expansions and highlight patterns.
 
 Each clause (a keyword or a quoted phrase) matches its exact character run (`chars`), ranks
 higher when it also matches as jieba words (`words`), and, when it is English, matches stemmed
@@ -11,22 +11,30 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from whoosh import query as wq
-from whoosh.analysis import STOP_WORDS
-
 from indexer.analysis.glossary import Concept, load_glossary
 from indexer.analysis.normalize import fold_query_text
+from indexer.analysis.scan import has_cjk, scan
 from indexer.analysis.terms import (
+    STOP_WORDS,
     english_units,
-    has_cjk,
     phrase_units,
     query_words,
     relaxed_words,
-    scan,
 )
 from indexer.ingest.symbols import SymbolError, normalize_symbol
 from indexer.query.highlight import Pattern
 from indexer.query.parse import Clause, ParsedQuery
+from indexer.query.tree import (
+    AndMaybe,
+    AndNot,
+    Every,
+    Node,
+    Nothing,
+    Phrase,
+    Term,
+    all_of,
+    any_of,
+)
 
 WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
 MAX_GLOSSARY_WORDS = 8  # longest glossary term, in query keywords, that expansion looks for
@@ -116,17 +124,7 @@ def patterns(clause: Clause) -> list[Pattern]:
     return found
 
 
-def _term_or_phrase(field: str, terms: list[str]) -> wq.Query:
-    return wq.Term(field, terms[0]) if len(terms) == 1 else wq.Phrase(field, terms)
-
-
-def _all_terms(field: str, terms: list[str]) -> wq.Query:
-    if len(terms) == 1:
-        return wq.Term(field, terms[0])
-    return wq.And([wq.Term(field, t) for t in terms])
-
-
-def clause_query(clause: Clause) -> wq.Query | None:
+def clause_query(clause: Clause) -> Node | None:
     """Characters for recall, jieba words for ranking, stems for English.
 
     A quoted phrase, or a keyword mixing scripts, must match as an exact run (positions are
@@ -136,16 +134,15 @@ def clause_query(clause: Clause) -> wq.Query | None:
     units = phrase_units(clause.text)
     if not units:
         return None
-    words_q = _term_or_phrase("words", query_words(clause.text))
-    words_q.boost = WORDS_BOOST
+    words_q = Phrase.of("words", query_words(clause.text), boost=WORDS_BOOST)
     if not clause.phrase and len(scan(clause.text)) == 1 and has_cjk(clause.text):
         # Every character pair must be there; the jieba-word match only ranks.
-        return wq.AndMaybe(_all_terms("chars", units), words_q)
+        return AndMaybe(all_of([Term("chars", u) for u in units]), words_q)
     if has_cjk(clause.text):
-        return wq.Or([words_q, _term_or_phrase("chars", units)])
+        return any_of([words_q, Phrase.of("chars", units)])
     # Latin words and numbers: `chars` holds the same tokens as `words`; add stemmed English.
     english = english_units(clause.text)
-    return wq.Or([words_q, _term_or_phrase("en", english)]) if english else words_q
+    return any_of([words_q, Phrase.of("en", english)]) if english else words_q
 
 
 def relaxable(clause: Clause) -> bool:
@@ -155,40 +152,45 @@ def relaxable(clause: Clause) -> bool:
     )
 
 
-def _relaxed(clause: Clause) -> tuple[wq.Query | None, list[Pattern]]:
+def _relaxed(clause: Clause) -> tuple[Node | None, list[Pattern]]:
     parts, pats = [], []
     for word in relaxed_words(clause.text):
         sub = clause_query(Clause(word))
         if sub is not None:
             parts.append(sub)
             pats.extend(patterns(Clause(word)))
-    return (wq.And(parts) if parts else None), pats
+    return (all_of(parts) if parts else None), pats
 
 
-def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
-    """Filters as a Whoosh query (values of one filter OR-ed, filters AND-ed)."""
-    parts = []
+FILTER_FIELDS = {"symbol": "symbol", "lang": "lang", "committee": "committee_code", "year": "year"}
+
+
+def _filter_value(name: str, value: str) -> str | None:
+    """The indexed form of a filter value (None: it can match nothing)."""
+    if name == "symbol":
+        try:
+            return normalize_symbol(value)
+        except SymbolError:
+            return None
+    return {"lang": value.lower(), "committee": value.upper()}.get(name, value)
+
+
+def filter_query(filters: dict[str, list[str]]) -> Node | None:
+    """Filters as a query (values of one filter OR-ed, filters AND-ed)."""
+    parts: list[Node] = []
     for name, values in filters.items():
-        terms = []
+        if name not in FILTER_FIELDS or not values:
+            continue
+        terms: list[Node] = []
         for value in values:
-            if name == "symbol":
-                try:
-                    terms.append(wq.Term("symbol", normalize_symbol(value)))
-                except SymbolError:
-                    terms.append(wq.NullQuery)
-            elif name == "lang":
-                terms.append(wq.Term("lang", value.lower()))
-            elif name == "committee":
-                terms.append(wq.Term("committee_code", value.upper()))
-            elif name == "year":
-                terms.append(wq.Term("year", value))
-        if terms:
-            parts.append(wq.Or(terms))
-    return wq.And(parts) if parts else None
+            indexed = _filter_value(name, value)
+            terms.append(Nothing() if indexed is None else Term(FILTER_FIELDS[name], indexed))
+        parts.append(any_of(terms))
+    return all_of(parts) if parts else None
 
 
-def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[wq.Query | None, list]:
-    """The Whoosh query for a parsed query, and the highlight patterns of its positive parts."""
+def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[Node | None, list]:
+    """The query tree for a parsed query, and the highlight patterns of its positive parts."""
     musts, pats = [], []
     for group in parsed.groups:
         alternatives = []
@@ -201,11 +203,11 @@ def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[wq.Query | 
                 alternatives.append(q)
                 pats.extend(clause_pats)
         if alternatives:
-            musts.append(alternatives[0] if len(alternatives) == 1 else wq.Or(alternatives))
+            musts.append(any_of(alternatives))
     if not musts and not parsed.filters:
         return None, []
-    positive = wq.And(musts) if musts else wq.Every()
+    positive = all_of(musts) if musts else Every()
     negatives = [q for q in map(clause_query, parsed.negatives) if q is not None]
     if negatives:
-        positive = wq.AndNot(positive, wq.Or(negatives))
+        positive = AndNot(positive, any_of(negatives))
     return positive, pats

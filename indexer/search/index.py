@@ -1,219 +1,114 @@
-"""Search API: query string -> SearchPage of Hits; documents and paragraphs by symbol.
+"""The search API: ``SearchIndex(root)`` answers queries and shows documents by symbol.
 
-``SearchIndex(root)`` opens the live index generation once and reopens it when a build or an
-update switches in a new one, so a long-running process (the web app) never needs a restart.
+It opens the live index generation once and reopens it when a build or an update switches in a
+new one, so a long-running process (the web app) never needs a restart. Recent result pages are
+kept in a small cache that a new generation empties.
 """
 
 from __future__ import annotations
 
 import logging
-import re
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-import numpy as np
-from whoosh import query as wq
-
-from indexer.analysis.terms import has_cjk, segmenter
-from indexer.backends.whoosh.engine import Engine, Matches
-from indexer.index.store import current_generation, open_generation
-from indexer.ingest.symbols import SymbolError, normalize_symbol
-from indexer.query.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
-from indexer.query.parse import ParsedQuery, parse_query
-from indexer.query.plan import Expansion, build_query, expand, filter_query, patterns, relaxable
-from indexer.settings import CACHE_SIZE
+from indexer.backends.base import IndexReader
+from indexer.backends.whoosh import store as backend
+from indexer.errors import IndexDamaged, IndexOutdated, SymbolError
+from indexer.index.generations import current_generation, live_generation
+from indexer.index.manifest import Manifest
+from indexer.ingest.symbols import normalize_symbol
+from indexer.search.ranking import run_search, symbol_in
+from indexer.search.results import BlockView, DocumentView, SearchPage
+from indexer.settings import CACHE_SIZE, DEFAULT_CACHE_MB
 
 log = logging.getLogger(__name__)
 
-MAX_PAGE_SIZE = 100
-MAX_PAGE = 1000
-FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
-OTHER_LANG = {"zh": "en", "en": "zh"}
-FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+KEEP_RETIRED = 2  # readers of replaced generations left open for searches still running
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One matching block."""
+class _Open:
+    """The live generation as this handle has it open."""
 
-    symbol: str
-    lang: str
-    paragraph: str  # the label: "11", "h3", "annex-1", "title"
-    kind: str
-    title: str
-    section: str
-    score: float
-    text: str
-    highlight: str  # escaped HTML, matches in <mark>
-    segments: list[Segment] = field(default_factory=list, compare=False)
-    date: str = ""
-    committee: str = ""
-    counterpart: Hit | None = None  # the same paragraph in the other language
-
-    def to_json(self) -> dict:
-        skip = ("segments", "counterpart")  # asdict would deep-copy them only to drop them
-        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
-        data["counterpart"] = self.counterpart.to_json() if self.counterpart else None
-        return data
-
-
-@dataclass(frozen=True)
-class SearchPage:
-    """One page of results for a query."""
-
-    query: str
-    total: int
-    page: int
-    page_size: int
-    hits: list[Hit]
-    took_ms: float
-    relaxed: bool = False  # no exact match: words of the query found separately
-    symbol: str | None = None  # the query names a document that is in the index
-    sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
-    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
-    expansions: list[Expansion] = field(default_factory=list)  # what the glossary added
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
-
-    def to_json(self) -> dict:
-        return {
-            "query": self.query,
-            "total": self.total,
-            "page": self.page,
-            "pages": self.pages,
-            "page_size": self.page_size,
-            "took_ms": round(self.took_ms, 1),
-            "relaxed": self.relaxed,
-            "symbol": self.symbol,
-            "hits": [hit.to_json() for hit in self.hits],
-            "sections": [hit.to_json() for hit in self.sections],
-            "facets": self.facets,
-            "expansions": [{"typed": e.typed, "added": list(e.added)} for e in self.expansions],
-        }
-
-
-@dataclass(frozen=True)
-class BlockView:
-    """A block of a document as shown on its page."""
-
-    symbol: str
-    lang: str
-    paragraph: str
-    kind: str
-    section: str
-    text: str
-    order: int
-
-    def to_json(self) -> dict:
-        return asdict(self)
-
-
-@dataclass(frozen=True)
-class DocumentView:
-    """A document (all its language versions) as stored in the index."""
-
-    symbol: str
-    versions: dict[str, dict]  # lang -> metadata (title, committee, session, date, ...)
-    blocks: list[BlockView]
-
-    @property
-    def languages(self) -> list[str]:
-        return sorted(self.versions)
-
-    def to_json(self) -> dict:
-        first = self.versions[self.languages[0]]
-        return {
-            "symbol": self.symbol,
-            "title": first["title"],
-            "committee": first["committee"],
-            "session": first["session"],
-            "date": first["date"],
-            "languages": self.languages,
-            "versions": self.versions,
-            "paragraphs": [b.to_json() for b in self.blocks],
-        }
-
-
-# --- the index handle ----------------------------------------------------------------------
+    path: Path
+    manifest: Manifest
+    reader: IndexReader
 
 
 class SearchIndex:
     """Read access to an index root; reopens by itself when a new generation goes live."""
 
-    def __init__(self, root: Path, cache_size: int = CACHE_SIZE) -> None:
+    def __init__(
+        self, root: Path, cache_size: int = CACHE_SIZE, cache_mb: int = DEFAULT_CACHE_MB
+    ) -> None:
         self.root = Path(root)
         self.cache_size = cache_size  # result pages kept; 0 turns the cache off
+        self.cache_mb = cache_mb  # posting lists kept by the engine
         self._lock = threading.Lock()
-        self._local = threading.local()
-        self._ix = None
-        self._generation: Path | None = None
-        self.manifest: dict = {}
-        self._shared: tuple | None = None  # (whoosh index, _SearcherData) of the live generation
-        self._cache: OrderedDict[tuple, SearchPage] = OrderedDict()  # recent pages, this generation
-        self._searchers: list = []  # every thread's searcher, to close them all
+        self._open: _Open | None = None
+        self._retired: list[IndexReader] = []  # readers of replaced generations, closed last
+        self._pages: OrderedDict[tuple, SearchPage] = OrderedDict()
 
-    def _index(self):
+    def _live(self) -> _Open:
+        """The open live generation, reopened if CURRENT has moved on."""
         live = current_generation(self.root)
-        if self._ix is None or live != self._generation:
-            with self._lock:
-                if self._ix is None or current_generation(self.root) != self._generation:
-                    self._ix, self._generation, self.manifest = open_generation(self.root)
-                    log.info("opened index generation %s", self._generation.name)
-        return self._ix
+        opened = self._open
+        if opened is not None and opened.path == live:
+            return opened
+        with self._lock:
+            if self._open is None or self._open.path != current_generation(self.root):
+                if self._open is not None:
+                    self._retired.append(self._open.reader)
+                    if len(self._retired) > KEEP_RETIRED:  # long out of use by now
+                        self._retired.pop(0).close()
+                self._open = self._open_live()
+                self._pages.clear()
+                log.info("opened index generation %s", self._open.path.name)
+            return self._open
 
-    def _data(self, searcher) -> _SearcherData:
-        """The engine, headings and facet columns of the searcher's generation, for all threads."""
-        ix, own = self._local.searcher
-        assert own is searcher, "a searcher is used by the thread that opened it"
-        cached = self._shared
-        if cached is None or cached[0] is not ix:  # a new generation (threads may race: harmless)
-            cached = (ix, _SearcherData.load(searcher))
-            self._shared = cached
-        return cached[1]
+    def _open_live(self) -> _Open:
+        path = live_generation(self.root)
+        manifest = Manifest.load(path)
+        problem = manifest.compatibility_problem(backend.SCHEMA_VERSION)
+        if problem:
+            raise IndexOutdated(problem[0].upper() + problem[1:])
+        try:
+            reader = backend.open_reader(path, self.cache_mb * 2**20)
+        except (OSError, ValueError, EOFError) as err:
+            raise IndexDamaged(
+                f"the index generation {path.name} cannot be opened ({type(err).__name__}); "
+                "run `docsearch check`, then `docsearch build` to rebuild it."
+            ) from err
+        return _Open(path, manifest, reader)
+
+    @property
+    def manifest(self) -> Manifest:
+        return self._live().manifest
+
+    @property
+    def generation(self) -> str:
+        return self._live().path.name
 
     def close(self) -> None:
-        """Close every searcher this handle opened (each thread opens its own)."""
+        """Close every reader this handle opened."""
         with self._lock:
-            searchers, self._searchers = self._searchers, []
-            self._shared = None
-        for searcher in searchers:
-            searcher.close()
-        self._local = threading.local()
+            readers = [*self._retired, *([self._open.reader] if self._open else [])]
+            self._open, self._retired = None, []
+        for reader in readers:
+            reader.close()
 
     def warm_up(self) -> None:
-        """Load now what a first search would: jieba's dictionary and the live generation's
-        columns and field lengths (a server calls this before taking requests)."""
-        segmenter()
-        searcher = self.searcher()
-        data = self._data(searcher)
-        for fieldname in ("words", "chars", "en"):
-            data.engine.lengths(searcher, fieldname)
+        """Load now what a first search would (a server calls this before taking requests)."""
+        self._live().reader.warm_up()
 
     def __enter__(self) -> SearchIndex:
         return self
 
     def __exit__(self, *exc) -> None:
         self.close()
-
-    def searcher(self):
-        """A per-thread searcher on the live generation (Whoosh searchers are not shared)."""
-        ix = self._index()
-        cached = getattr(self._local, "searcher", None)
-        if cached is None or cached[0] is not ix:
-            searcher = ix.searcher()
-            with self._lock:
-                if cached is not None and cached[1] in self._searchers:
-                    self._searchers.remove(cached[1])
-                    cached[1].close()
-                self._searchers.append(searcher)
-            self._local.searcher = (ix, searcher)
-        return self._local.searcher[1]
 
     # -- search
     def search(
@@ -230,112 +125,29 @@ class SearchIndex:
 
         A unit is shown in `prefer`'s language when that version matched (default: Chinese for
         a query typed with Chinese characters or full-width forms, else English). Raises
-        QueryTooLong for an over-long query, nothing else. Recent pages are served from a small
-        cache that a new index generation empties.
+        QueryTooLong for an over-long query, nothing else.
         """
         started = time.perf_counter()
-        searcher = self.searcher()
+        opened = self._live()
         flat = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if any(v)))
-        key = (self._generation, text, page, page_size, flat, expand_terms, prefer)
+        key = (opened.path, text, page, page_size, flat, expand_terms, prefer)
         with self._lock:
-            cached = self._cache.get(key)
+            cached = self._pages.get(key)
             if cached is not None:
-                self._cache.move_to_end(key)
-        if cached is not None:
-            return replace(cached, took_ms=_ms(started))
-        result = self._search(searcher, text, page, page_size, filters, expand_terms, prefer)
-        result = replace(result, took_ms=_ms(started))
-        with self._lock:
-            if self._cache and next(iter(self._cache))[0] != self._generation:
-                self._cache.clear()
-            self._cache[key] = result
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
-        return result
-
-    def _search(self, searcher, text, page, page_size, filters, expand_terms, prefer) -> SearchPage:
-        """The uncached search (its caller sets took_ms)."""
-        parsed = parse_query(text)
-        for name, values in (filters or {}).items():
-            if any(values):
-                parsed.filters.setdefault(name, []).extend(v for v in values if v)
-        expansions: list[Expansion] = []
-        if expand_terms:
-            parsed, expansions = expand(parsed)
-        page = min(max(1, page), MAX_PAGE)
-        page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-        prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
-        q, pats = build_query(parsed)
-        results = self._run(searcher, q, parsed, page, page_size, prefer)
-        relaxed = False
-        if (
-            results is not None
-            and not (results.total or results.sections)
-            and any(map(relaxable, parsed.positives))
-        ):
-            q, pats = build_query(parsed, relaxed=True)
-            results = self._run(searcher, q, parsed, page, page_size, prefer)
-            relaxed = True
-        symbol = _symbol_in(searcher, text.strip())
-        if results is None:
-            return SearchPage(text, 0, page, page_size, [], 0.0, symbol=symbol)
-        hits = [self._unit_hit(searcher, stored, score, pats) for stored, score in results.items]
-        sections = [_hit(stored, score, pats) for stored, score in results.sections]
-        return SearchPage(
-            text,
-            results.total,
-            page,
-            page_size,
-            hits,
-            0.0,
-            relaxed=relaxed and bool(hits or sections),
-            symbol=symbol,
-            sections=sections,
-            facets=results.facets,
-            expansions=expansions,
-        )
-
-    def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int, prefer: str):
-        if q is None:
-            return None
-        scope = filter_query(parsed.filters)
-        if isinstance(q, wq.Every):
-            q = scope or q
-        elif scope is not None:
-            q = wq.And([q, scope])
-        data = self._data(searcher)
-        matches = data.engine.evaluate(searcher, q)
-        heads = data.heads[matches.docs]
-        paragraphs = Matches(matches.docs[~heads], matches.scores[~heads])
-        wanted = page * page_size
-        limit = wanted * 2
-        while True:  # one hit per unit, ranked by its best score, shown in the query's language
-            ranked = _top(paragraphs, limit)
-            best = _per_unit(searcher, ranked, prefer)
-            if len(best) >= wanted or len(ranked) < limit:
-                break
-            limit *= 2
-        total, counts = data.count(paragraphs.docs)
-        start = (page - 1) * page_size
-        items = list(best.values())[start : start + page_size]
-        sections = []
-        if page == 1:
-            top_heads = _top(Matches(matches.docs[heads], matches.scores[heads]), 10)
-            sections = list(_per_unit(searcher, top_heads, prefer).values())[:5]
-        return _Results(total, items, sections, counts)
-
-    def _unit_hit(self, searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
-        """The hit with its twin in the other language (same symbol and label), if there is one."""
-        other = OTHER_LANG.get(stored["lang"])
-        key = wq.Term("key", f"{stored['symbol']}|{other}|{stored['label']}")
-        twin = self._data(searcher).engine.evaluate(searcher, key).docs
-        counterpart = _hit(searcher.stored_fields(int(twin[0])), None, pats) if len(twin) else None
-        return _hit(stored, score, pats, counterpart)
+                self._pages.move_to_end(key)
+        if cached is None:
+            cached = run_search(opened.reader, text, page, page_size, filters, expand_terms, prefer)
+            with self._lock:
+                if self._open is opened:
+                    self._pages[key] = cached
+                    while len(self._pages) > self.cache_size:
+                        self._pages.popitem(last=False)
+        return replace(cached, took_ms=(time.perf_counter() - started) * 1000)
 
     # -- documents
     def symbol_in_index(self, text: str) -> str | None:
         """The canonical symbol if `text` names a document in the index."""
-        return _symbol_in(self.searcher(), text)
+        return symbol_in(self._live().reader, text)
 
     def document(self, symbol: str) -> DocumentView | None:
         """Every block of a document, in order, all languages; None if the symbol is unknown."""
@@ -343,40 +155,8 @@ class SearchIndex:
             canonical = normalize_symbol(symbol)
         except SymbolError:
             return None
-        stored = list(self.searcher().documents(symbol=canonical))
-        if not stored:
-            return None
-        stored.sort(key=lambda s: (s["lang"], s["order"]))
-        versions = {}
-        for s in stored:
-            versions.setdefault(
-                s["lang"],
-                {
-                    k: s.get(k, "")
-                    for k in (
-                        "title",
-                        "committee",
-                        "session",
-                        "date",
-                        "meeting",
-                        "original_language",
-                        "source",
-                    )
-                },
-            )
-        blocks = [
-            BlockView(
-                s["symbol"],
-                s["lang"],
-                s["label"],
-                s["kind"],
-                s.get("section", ""),
-                s["body"],
-                s["order"],
-            )
-            for s in stored
-        ]
-        return DocumentView(canonical, versions, blocks)
+        stored = self._live().reader.blocks_of(canonical)
+        return DocumentView.of(canonical, stored) if stored else None
 
     def paragraph(self, symbol: str, label: str) -> list[BlockView]:
         """The block `label` of a document in every language it exists in ([] if none)."""
@@ -387,157 +167,14 @@ class SearchIndex:
 
     def stats(self) -> dict:
         """The corpus at a glance: documents, paragraphs, languages, last update."""
-        self._index()
-        counts = self.manifest.get("counts", {})
-        docs = self.manifest.get("documents", [])
+        manifest = self.manifest
+        docs = manifest.documents
+        counts = manifest.counts
         return {
-            "documents": len({d["symbol"] for d in docs}),
-            "versions": counts.get("documents", 0),
-            "paragraphs": counts.get("paragraphs", 0),
-            "blocks": counts.get("blocks", 0),
-            "languages": sorted({d["lang"] for d in docs}),
-            "built": self.manifest.get("built", ""),
+            "documents": len({d.symbol for d in docs}),
+            "versions": counts["documents"],
+            "paragraphs": counts["paragraphs"],
+            "blocks": counts["blocks"],
+            "languages": sorted({d.lang for d in docs}),
+            "built": manifest.built,
         }
-
-
-class _Codes:
-    """A column's value for every document, as small integer codes (read once per generation)."""
-
-    def __init__(self, reader, fieldname: str) -> None:
-        raw = np.concatenate([_column(segment, fieldname) for segment, _ in reader.leaf_readers()])
-        values, codes = np.unique(raw, return_inverse=True)
-        self.codes = codes.astype(np.int32)
-        self.values = [v.decode("utf-8") for v in values.tolist()]
-
-
-def _column(segment, fieldname: str) -> np.ndarray:
-    """A segment's values of an ID column as a fixed-width bytes array, read in one piece.
-
-    Whoosh's own column iterator reads value by value: seconds for 10^5 documents.
-    """
-    column = segment.column_reader(fieldname, translate=False)
-    lengths = getattr(column, "_lengths", None)
-    if lengths is None:  # no column file in this segment: every value is the default
-        return np.array(list(column), dtype=bytes)
-    lengths = np.asarray(lengths, dtype=np.int64)
-    data = np.frombuffer(column._dbfile.get(column._basepos, int(lengths.sum())), np.uint8)
-    width = max(1, int(lengths.max(initial=0)))
-    spread = np.arange(width)
-    inside = spread < lengths[:, None]  # each value's bytes, padded with NULs to one width
-    table = np.zeros((len(lengths), width), dtype=np.uint8)
-    table[inside] = data[((np.cumsum(lengths) - lengths)[:, None] + spread)[inside]]
-    return table.view(f"S{width}").ravel()
-
-
-@dataclass(frozen=True)
-class _SearcherData:
-    """What every query on one index generation reuses: the engine, headings, facet columns."""
-
-    engine: Engine
-    heads: np.ndarray  # True for heading and title blocks
-    columns: dict[str, _Codes]
-
-    @classmethod
-    def load(cls, searcher) -> _SearcherData:
-        engine = Engine(searcher)
-        kinds = wq.Or([wq.Term("kind", "heading"), wq.Term("kind", "title")])
-        heads = np.zeros(engine.doc_count, dtype=bool)
-        heads[engine.evaluate(searcher, kinds).docs] = True
-        reader = searcher.reader()
-        columns = {name: _Codes(reader, name) for name in (*FACETS, "unit")}
-        return cls(engine, heads, columns)
-
-    def count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
-        """Matching units, and matching blocks per language, committee and year."""
-        units = self.columns["unit"]
-        seen = np.zeros(len(units.values), dtype=bool)
-        seen[units.codes[docs]] = True
-        total = int(seen.sum())
-        counts = {}
-        for name, label in FACETS.items():
-            column = self.columns[name]
-            found = np.bincount(column.codes[docs], minlength=len(column.values))
-            pairs = ((column.values[c], int(found[c])) for c in np.flatnonzero(found))
-            counts[label] = dict(sorted(pairs, key=lambda kv: (-kv[1], kv[0])))
-        return total, counts
-
-
-def _top(matches: Matches, limit: int) -> list[tuple[int, float]]:
-    """The best `limit` (docnum, score), best first; lower docnums first among equal scores."""
-    docs, scores = matches.docs, matches.scores
-    if len(docs) > limit:
-        keep = np.argpartition(-scores, limit - 1)[:limit]
-        threshold = scores[keep].min()
-        keep = np.flatnonzero(scores >= threshold)  # ties at the threshold: lowest docnums win
-        docs, scores = docs[keep], scores[keep]
-    order = np.lexsort((docs, -scores))[:limit]
-    return list(zip(docs[order].tolist(), scores[order].tolist(), strict=True))
-
-
-def _symbol_in(searcher, text: str) -> str | None:
-    try:
-        symbol = normalize_symbol(text)
-    except SymbolError:
-        return None
-    return symbol if searcher.document_number(symbol=symbol) is not None else None
-
-
-def _per_unit(
-    searcher, ranked: list[tuple[int, float]], prefer: str
-) -> dict[str, tuple[dict, float | None]]:
-    """One (stored fields, score) per unit, in score order; `prefer`'s version when it matched."""
-    best: dict[str, tuple[dict, float | None]] = {}
-    for docnum, score in ranked:
-        stored = searcher.stored_fields(docnum)
-        unit = stored["unit"]
-        if unit not in best:
-            best[unit] = (stored, score)
-        elif stored["lang"] == prefer:
-            best[unit] = (stored, best[unit][1])
-    return best
-
-
-@dataclass(frozen=True)
-class _Results:
-    total: int
-    items: list[tuple[dict, float | None]]
-    sections: list[tuple[dict, float | None]]
-    facets: dict[str, dict[str, int]]
-
-
-def _hit(
-    stored: dict, score: float | None, pats: list[Pattern], counterpart: Hit | None = None
-) -> Hit:
-    text = stored["body"]
-    segs = fragment(text, match_spans(text, pats))
-    return Hit(
-        symbol=stored["symbol"],
-        lang=stored["lang"],
-        paragraph=stored["label"],
-        kind=stored["kind"],
-        title=stored["title"],
-        section=stored.get("section", ""),
-        score=round(float(score or 0.0), 4),
-        text=text,
-        highlight=to_html(segs),
-        segments=segs,
-        date=stored.get("date", ""),
-        committee=stored.get("committee", ""),
-        counterpart=counterpart,
-    )
-
-
-def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[Segment]]:
-    """A function marking the query's matches in whole texts (the query is parsed once)."""
-    try:
-        parsed = parse_query(query)
-    except ValueError:
-        parsed = ParsedQuery()
-    if expand_terms:
-        parsed, _ = expand(parsed)
-    pats = [p for c in parsed.positives for p in patterns(c)]
-    return lambda text: segments(text, match_spans(text, pats))
-
-
-def _ms(started: float) -> float:
-    return (time.perf_counter() - started) * 1000

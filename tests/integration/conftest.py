@@ -1,7 +1,6 @@
 import pytest
 
-from indexer.index.store import build
-from indexer.search.index import SearchIndex
+from indexer import SearchIndex, build
 from indexer.settings import bundled_corpus
 
 

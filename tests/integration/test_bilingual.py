@@ -4,8 +4,7 @@ import shutil
 
 import pytest
 
-from indexer.index.store import build
-from indexer.search.index import SearchIndex
+from indexer import SearchIndex, build
 from indexer.settings import bundled_corpus
 
 PBC = "WO/PBC/33/PROVISIONAL"

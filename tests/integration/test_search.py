@@ -4,8 +4,9 @@ import json
 
 import pytest
 
-from indexer.index.store import current_generation, read_manifest
-from indexer.search.index import SearchIndex
+from indexer import SearchIndex
+from indexer.index.generations import current_generation
+from indexer.index.manifest import Manifest
 
 PBC = "WO/PBC/33/PROVISIONAL"
 
@@ -113,7 +114,7 @@ def test_document_and_paragraph_lookup(seed_index):
 
 
 def test_manifest_records_versions_counts_and_hashes(seed_index_root):
-    manifest = read_manifest(current_generation(seed_index_root))
+    manifest = Manifest.load(current_generation(seed_index_root)).to_json()
     assert manifest["counts"]["paragraphs"] == 2 * (21 + 17)
     assert {d["symbol"] for d in manifest["documents"]} == {"CDIP/19/6", PBC}
     assert all(len(d["sha256"]) == 64 for d in manifest["documents"])
@@ -124,7 +125,7 @@ def test_manifest_records_versions_counts_and_hashes(seed_index_root):
 def test_repeated_query_is_served_from_the_cache_until_a_new_generation(tmp_path):
     import shutil
 
-    from indexer.index.store import build
+    from indexer import build
     from indexer.settings import bundled_corpus
 
     corpus = tmp_path / "corpus"

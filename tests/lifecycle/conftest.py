@@ -15,9 +15,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from indexer import SearchIndex, build
 from indexer.cli import main
-from indexer.index.store import build, current_generation, read_manifest
-from indexer.search.index import SearchIndex
+from indexer.index.generations import current_generation
+from indexer.index.manifest import Manifest
 from indexer.settings import CORPUS_ENV, INDEX_ENV, bundled_corpus
 
 # A new Chinese document with its own symbol line and header.
@@ -132,7 +133,7 @@ def start_serve(corpus: Path, root: Path, port: int, *args: str) -> subprocess.P
 
 
 def live_manifest(root: Path) -> dict:
-    return read_manifest(current_generation(root))
+    return Manifest.load(current_generation(root)).to_json()
 
 
 def doc_keys(root: Path) -> dict[str, str]:

@@ -7,7 +7,8 @@ import subprocess
 import sys
 import time
 
-from indexer.index.store import build, writer_lock
+from indexer import build
+from indexer.index.generations import writer_lock
 from tests.lifecycle.conftest import (
     ZH_DOC,
     doc_keys,
@@ -119,7 +120,7 @@ def test_a_killed_writer_leaves_no_lock(corpus, root):
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from indexer.index.store import writer_lock\n"
+            "import sys, time; from pathlib import Path; from indexer.index.generations import writer_lock\n"
             "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)",
             str(root),
         ],

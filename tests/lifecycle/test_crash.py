@@ -3,7 +3,7 @@
 The site runs as `python -m indexer serve` on a loopback port; a thread queries /api/search in a
 loop during every writer run and checks each answer against the one before any writer ran (the
 writers only touch a test document the query does not match). Writers are killed at named steps
-(DOCSEARCH_CRASH_AT, see indexer.index.store.crash_point) and after random delays.
+(DOCSEARCH_CRASH_AT, see indexer.index.generations.crash_point) and after random delays.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from indexer.index.store import generations_dir
+from indexer.index.generations import generations_dir
 from tests.lifecycle.conftest import doc_keys, run_docsearch, start_serve, subprocess_env, zh_doc
 
 QUERY = {"q": "可持续发展", "lang": "zh", "page_size": "50"}

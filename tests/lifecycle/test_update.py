@@ -8,8 +8,9 @@ from collections import Counter
 from pathlib import Path
 
 import indexer.index.update
-from indexer.index.store import build, current_generation
-from indexer.search.index import SearchIndex
+from indexer import SearchIndex, build
+from indexer.backends.whoosh.store import MAX_SMALL_SEGMENTS
+from indexer.index.generations import current_generation
 from tests.lifecycle.conftest import (
     doc_keys,
     en_doc,
@@ -142,11 +143,11 @@ def test_update_equals_rebuild(corpus, root, cli, tmp_path):
 
 def test_many_updates_keep_segment_count_bounded(corpus, root, cli):
     path = corpus / "zh" / "test_1_1.txt"
-    for i in range(indexer.index.update.MAX_SMALL_SEGMENTS + 2):
+    for i in range(MAX_SMALL_SEGMENTS + 2):
         path.write_text(zh_doc(word=f"蓝鲸{i}号"), encoding="utf-8")
         assert cli("update").exit_code == 0
     segments = [p for p in current_generation(root).iterdir() if p.suffix == ".seg"]
-    assert len(segments) <= indexer.index.update.MAX_SMALL_SEGMENTS + 1
+    assert len(segments) <= MAX_SMALL_SEGMENTS + 1
     keys = index_keys(root)
     assert len(keys) == len(set(keys)) == live_manifest(root)["counts"]["blocks"]
 

@@ -4,7 +4,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from indexer.analysis.terms import CharAnalyzer, WordAnalyzer, char_terms, phrase_units, word_terms
+from indexer.analysis.terms import char_terms, phrase_units, word_terms
+from indexer.backends.whoosh.analyzers import CharAnalyzer, WordAnalyzer
 
 
 def texts(terms):
@@ -100,7 +101,7 @@ def test_every_token_offset_slices_back_to_its_original_text(text):
 
 
 def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch):
-    from indexer.analysis.terms import segmenter
+    from indexer.analysis.segmenter import segmenter
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = "联合国可持续发展合作框架和驻地协调员制度"

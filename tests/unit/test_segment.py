@@ -9,8 +9,9 @@ from whoosh.codec.whoosh3 import W3Codec
 from whoosh.filedb.filestore import FileStorage
 from whoosh.writing import SegmentWriter
 
-from indexer.backends.whoosh.schema import block_fields, build_schema
+from indexer.backends.whoosh.schema import build_schema
 from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter
+from indexer.index.fields import block_fields
 from indexer.ingest.corpus import iter_corpus
 from indexer.settings import bundled_corpus
 

@@ -1,4 +1,4 @@
-"""indexer.index.store: stale generation removal, readers of removed generations, the manifest check."""
+"""Generations: stale generation removal, readers of removed ones, the check before a switch."""
 
 from __future__ import annotations
 
@@ -11,17 +11,16 @@ import pytest
 from whoosh import index as whoosh_index
 from whoosh.query import Term
 
-from indexer.index.store import (
-    MANIFEST,
-    StoreError,
-    build,
-    check_index,
+from indexer import build
+from indexer.backends.whoosh.store import WhooshWriter, storage
+from indexer.errors import IndexDamaged
+from indexer.index.generations import (
     current_generation,
     generations_dir,
-    read_manifest,
     remove_stale,
     switch_current,
 )
+from indexer.index.manifest import MANIFEST, Manifest
 from indexer.settings import bundled_corpus
 
 
@@ -73,26 +72,26 @@ def test_a_reader_keeps_working_after_its_generation_is_deleted(built, tmp_path)
     searcher.close()
 
 
-def test_check_index_refuses_duplicates_and_count_mismatch(built, tmp_path):
+def _checker(generation: Path) -> WhooshWriter:
+    ix = storage(generation).open_index()
+    return WhooshWriter(ix, None, generation)  # only its check is used
+
+
+def test_check_refuses_duplicates_and_count_mismatch(built, tmp_path):
     root = tmp_path / "index"
     shutil.copytree(built, root)
     generation = current_generation(root)
-    manifest = read_manifest(generation)
+    blocks = Manifest.load(generation).counts["blocks"]
+    _checker(generation).check(blocks, {})
     ix = whoosh_index.open_dir(str(generation))
-    check_index(ix, manifest, {})
     with ix.searcher() as searcher:
         fields = searcher.stored_fields(0)
     doc_key = fields["doc"]
     writer = ix.writer()
     writer.add_document(**fields)  # a duplicate paragraph, as update_document could leave
     writer.commit()
-    with pytest.raises(StoreError, match="holds .* blocks but its manifest lists"):
-        check_index(ix, manifest, {})
-    bigger = {
-        **manifest,
-        "counts": {**manifest["counts"], "blocks": manifest["counts"]["blocks"] + 1},
-    }
-    keys = {f"{doc_key}|x"}
-    with pytest.raises(StoreError, match=f"duplicate or missing paragraphs for {doc_key}"):
-        check_index(ix, bigger, {doc_key: keys})
     ix.close()
+    with pytest.raises(IndexDamaged, match="holds .* blocks but its manifest lists"):
+        _checker(generation).check(blocks, {})
+    with pytest.raises(IndexDamaged, match=f"duplicate or missing paragraphs for {doc_key}"):
+        _checker(generation).check(blocks + 1, {doc_key: {f"{doc_key}|x"}})

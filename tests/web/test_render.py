@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from indexer.search.index import BlockView, DocumentView
+from indexer import BlockView, DocumentView
 from webapp.render import Piece, pieces, rows
 
 

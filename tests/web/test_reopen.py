@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import shutil
 
-from indexer.index.store import build
+from indexer import build
 from indexer.settings import bundled_corpus
 from tests.conftest import XSS_DOCUMENT
 from webapp import create_app

@@ -22,9 +22,10 @@ from dataclasses import dataclass, field, replace
 from itertools import chain
 
 import numpy as np
-from whoosh import query as wq
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
 from whoosh.util.numeric import byte_to_length
+
+from indexer.query import tree as qt
 
 B, K1 = 0.75, 1.2  # Whoosh's BM25F defaults, which the searchers use
 CACHE_BYTES = 256 * 2**20  # posting lists kept per index generation
@@ -102,71 +103,80 @@ class Engine:
         self._lock = threading.Lock()
 
     # -- evaluation
-    def evaluate(self, searcher, q: wq.Query, within: np.ndarray | None = None) -> Matches:
+    def evaluate(self, searcher, q: qt.Node, within: np.ndarray | None = None) -> Matches:
         """The documents matching `q` and their scores (Whoosh's BM25F sums).
 
         With `within` (sorted document numbers), only matches among those are returned; the
         callers below pass what the rest of the query allows, so phrases check fewer documents.
         """
-        if isinstance(q, wq.Term):
-            return self._term(searcher, q.fieldname, q.text, q.boost, within)
-        if isinstance(q, wq.Phrase):
-            return self._phrase(searcher, q, within)
-        if isinstance(q, wq.AndMaybe):
-            required = self.evaluate(searcher, q.a, within)
-            return _add(required, self.evaluate(searcher, q.b, required.docs))
-        if isinstance(q, wq.AndNot):
-            positive = self.evaluate(searcher, q.a, within)
-            if not len(positive):
-                return positive
-            negative = self.evaluate(searcher, q.b, positive.docs)
-            keep = np.ones(len(positive), dtype=bool)
-            keep[_common(positive.docs, negative.docs)[0]] = False
-            return Matches(positive.docs[keep], positive.scores[keep])
-        if isinstance(q, wq.And):
-            if _has_phrase(q):  # narrow phrases down to what every part could match
-                for child in q.subqueries:
-                    within = self._candidates(searcher, child, within)
+        match q:
+            case qt.Term():
+                return self._term(searcher, q.field, q.text, q.boost, within)
+            case qt.Phrase():
+                return self._phrase(searcher, q, within)
+            case qt.AndMaybe():
+                required = self.evaluate(searcher, q.required, within)
+                return _add(required, self.evaluate(searcher, q.optional, required.docs))
+            case qt.AndNot():
+                return self._and_not(searcher, q, within)
+            case qt.And():
+                return self._and(searcher, q, within)
+            case qt.Or():
+                return _union([self.evaluate(searcher, c, within) for c in q.children])
+            case qt.Every():
+                docs = np.arange(self.doc_count, dtype=np.int32)
                 if self.live is not None:
-                    within = within[self.live[within]]
-            result = None
-            for child in q.subqueries:
-                matches = self.evaluate(searcher, child, within)
-                result = matches if result is None else _intersect(result, matches)
-                if not len(result):
-                    break
-                within = result.docs
-            return result if result is not None else Matches.none()
-        if isinstance(q, wq.Or):
-            return _union([self.evaluate(searcher, c, within) for c in q.subqueries])
-        if isinstance(q, wq.Every):
-            docs = np.arange(self.doc_count, dtype=np.int32)
-            if self.live is not None:
-                docs = docs[self.live]
-            matches = Matches(docs, np.ones(len(docs)))  # as Whoosh scores "every document"
-            return matches if within is None else _restrict(matches, within)
-        if q is wq.NullQuery or isinstance(q, type(wq.NullQuery)):
-            return Matches.none()
+                    docs = docs[self.live]
+                matches = Matches(docs, np.ones(len(docs)))  # as Whoosh scores "every document"
+                return matches if within is None else _restrict(matches, within)
+            case qt.Nothing():
+                return Matches.none()
         raise TypeError(f"cannot evaluate {type(q).__name__} queries")
 
-    def _candidates(self, searcher, q: wq.Query, within: np.ndarray | None) -> np.ndarray:
-        """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""
-        if isinstance(q, (wq.Term, wq.Phrase)):
-            words = [q.text] if isinstance(q, wq.Term) else list(q.words)
-            docs = within
-            for word in words:
-                found = self.postings(searcher, q.fieldname, word).docs
-                docs = found if docs is None else docs[_common(docs, found)[0]]
-            return docs
-        if isinstance(q, (wq.AndMaybe, wq.AndNot)):
-            return self._candidates(searcher, q.a, within)
-        if isinstance(q, wq.And):
-            for child in q.subqueries:
+    def _and_not(self, searcher, q: qt.AndNot, within: np.ndarray | None) -> Matches:
+        positive = self.evaluate(searcher, q.positive, within)
+        if not len(positive):
+            return positive
+        negative = self.evaluate(searcher, q.negative, positive.docs)
+        keep = np.ones(len(positive), dtype=bool)
+        keep[_common(positive.docs, negative.docs)[0]] = False
+        return Matches(positive.docs[keep], positive.scores[keep])
+
+    def _and(self, searcher, q: qt.And, within: np.ndarray | None) -> Matches:
+        if qt.has_phrase(q):  # narrow phrases down to what every part could match
+            for child in q.children:
                 within = self._candidates(searcher, child, within)
-            return within
-        if isinstance(q, wq.Or):
-            parts = [self._candidates(searcher, c, within) for c in q.subqueries]
-            return _present(np.concatenate(parts)) if parts else np.empty(0, np.int32)
+            if self.live is not None:
+                within = within[self.live[within]]
+        result = None
+        for child in q.children:
+            matches = self.evaluate(searcher, child, within)
+            result = matches if result is None else _intersect(result, matches)
+            if not len(result):
+                break
+            within = result.docs
+        return result if result is not None else Matches.none()
+
+    def _candidates(self, searcher, q: qt.Node, within: np.ndarray | None) -> np.ndarray:
+        """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""
+        match q:
+            case qt.Term() | qt.Phrase():
+                docs = within
+                for word in [q.text] if isinstance(q, qt.Term) else q.terms:
+                    found = self.postings(searcher, q.field, word).docs
+                    docs = found if docs is None else docs[_common(docs, found)[0]]
+                return docs
+            case qt.AndMaybe():
+                return self._candidates(searcher, q.required, within)
+            case qt.AndNot():
+                return self._candidates(searcher, q.positive, within)
+            case qt.And():
+                for child in q.children:
+                    within = self._candidates(searcher, child, within)
+                return within
+            case qt.Or():
+                parts = [self._candidates(searcher, c, within) for c in q.children]
+                return _present(np.concatenate(parts)) if parts else np.empty(0, np.int32)
         return self.evaluate(searcher, q, within).docs
 
     def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
@@ -189,11 +199,9 @@ class Engine:
         lengths = self.lengths(searcher, fieldname)[postings.docs]
         return boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / average))
 
-    def _phrase(self, searcher, q: wq.Phrase, within: np.ndarray | None) -> Matches:
-        words = list(q.words)
-        if len(words) == 1:
-            return self._term(searcher, q.fieldname, words[0], q.boost, within)
-        postings = [self.postings(searcher, q.fieldname, w) for w in words]
+    def _phrase(self, searcher, q: qt.Phrase, within: np.ndarray | None) -> Matches:
+        words = q.terms
+        postings = [self.postings(searcher, q.field, w) for w in words]
         candidates = postings[0].docs if within is None else within
         for p in postings if within is not None else postings[1:]:
             candidates = candidates[_common(candidates, p.docs)[0]]
@@ -202,19 +210,16 @@ class Engine:
         if not len(candidates):
             return Matches.none()
         reached = None  # document << 32 | position where the phrase has matched so far
-        for p in postings:
+        for p, step in zip(postings, np.diff(q.positions, prepend=0), strict=True):
             keys = self._keys(searcher, p, candidates)
             if reached is not None:
-                steps = reached + 1  # sorted and distinct, like `reached`
-                if q.slop > 1:
-                    steps = np.unique(np.concatenate([reached + d for d in range(1, q.slop + 1)]))
-                keys = keys[_common(keys, steps)[0]]
+                keys = keys[_common(keys, reached + int(step))[0]]
             reached = keys
         docs = _distinct(reached >> 32).astype(np.int32)
         scores = np.zeros(len(docs))
         for word, p in zip(words, postings, strict=True):
             sub = _Postings(docs, p.freqs[np.searchsorted(p.docs, docs)], ())
-            scores += self._scores(searcher, q.fieldname, word, sub, q.boost)
+            scores += self._scores(searcher, q.field, word, sub, q.boost)
         return Matches(docs, scores)
 
     def _keys(self, searcher, postings: _Postings, docs: np.ndarray) -> np.ndarray:
@@ -428,10 +433,6 @@ def _positions(gaps: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
     ends = np.cumsum(counts)
     before = np.concatenate(([0], totals[ends[:-1] - 1]))  # the sum of earlier postings' gaps
     return counts, totals - np.repeat(before, counts)
-
-
-def _has_phrase(q: wq.Query) -> bool:
-    return isinstance(q, wq.Phrase) or any(_has_phrase(c) for c in q.children())
 
 
 def _common(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
-from indexer.analysis.terms import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
-from indexer.ingest.corpus import Document
+from indexer.backends.whoosh.analyzers import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
 
 SCHEMA_VERSION = 4  # 4: analyzers moved to indexer.backends.whoosh
 
@@ -39,35 +36,3 @@ def build_schema() -> Schema:
         source=STORED,
         sha256=STORED,
     )
-
-
-def block_fields(doc: Document) -> Iterator[dict]:
-    """The Whoosh fields of every block of a document."""
-    meta = doc.meta
-    for order, block in enumerate(doc.blocks):
-        yield {
-            "key": f"{meta.symbol}|{meta.lang}|{block.label}",
-            "doc": doc.key,
-            "unit": f"{meta.symbol}|{block.label}",
-            "symbol": meta.symbol,
-            "lang": meta.lang,
-            "label": block.label,
-            "kind": block.kind,
-            "order": order,
-            "number": block.number if block.number is not None else -1,
-            "section": block.section,
-            "body": block.text,
-            "words": block.text,
-            "chars": block.text,
-            "en": block.text,
-            "title": meta.title,
-            "committee": meta.committee,
-            "committee_code": meta.committee_code,
-            "session": meta.session,
-            "date": meta.date,
-            "year": meta.year,
-            "meeting": meta.meeting,
-            "original_language": meta.original_language,
-            "source": doc.source,
-            "sha256": doc.sha256,
-        }

@@ -33,7 +33,7 @@ from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
-from indexer.analysis.terms import _TermAnalyzer
+from indexer.backends.whoosh.analyzers import TermAnalyzer
 
 _TERMINFO = W3TermInfo._struct
 _ONE = pack_uint(1)
@@ -59,7 +59,7 @@ class FastSegmentWriter(SegmentWriter):
         self._fast = {
             name: field.analyzer.terms
             for name, field in self.schema.items()
-            if type(field.format) is Positions and isinstance(field.analyzer, _TermAnalyzer)
+            if type(field.format) is Positions and isinstance(field.analyzer, TermAnalyzer)
         }
 
     def add_document(self, **fields) -> None:

@@ -1,0 +1,224 @@
+"""manifest.json: what a generation holds, how it was built, and from which files.
+
+Every generation directory has one. Updates compare the corpus folder with it (hashes, sizes
+and modification times) instead of reading the index; readers check it for compatibility.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field, fields
+from datetime import UTC, datetime
+from importlib import metadata as pkg_metadata
+from pathlib import Path
+
+from indexer.analysis import glossary
+from indexer.analysis.terms import ANALYSIS_VERSION
+from indexer.errors import IndexDamaged
+from indexer.ingest.alignment import problems_from_labels
+from indexer.ingest.corpus import Document, Failure
+from indexer.ingest.keys import document_key
+
+MANIFEST = "manifest.json"
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class DocumentEntry:
+    """One indexed language file."""
+
+    symbol: str
+    lang: str
+    source: str  # path relative to the corpus folder
+    sha256: str
+    stamp: list[int] | None = None  # [size, mtime_ns] when it was read
+    metadata: str = ""  # fingerprint of the metadata.toml table that applied
+    encoding: str = "utf-8"
+    title: str = ""
+    blocks: int = 0
+    paragraphs: int = 0
+    labels: list[str] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return document_key(self.symbol, self.lang)
+
+    @property
+    def name(self) -> str:
+        return f"{self.symbol} ({self.lang})"
+
+    @classmethod
+    def of(cls, doc: Document, metadata: str = "") -> DocumentEntry:
+        return cls(
+            symbol=doc.meta.symbol,
+            lang=doc.meta.lang,
+            source=doc.source,
+            sha256=doc.sha256,
+            stamp=doc.stamp,
+            metadata=metadata,
+            encoding=doc.encoding,
+            title=doc.meta.title,
+            blocks=len(doc.blocks),
+            paragraphs=sum(b.kind == "paragraph" for b in doc.blocks),
+            labels=[b.label for b in doc.blocks],
+        )
+
+
+@dataclass
+class FailureEntry:
+    """A file that was not indexed; the hash lets an update skip it while it is unchanged."""
+
+    source: str
+    reason: str
+    duplicate: bool = False
+    sha256: str = ""
+    metadata: str = ""
+
+    @classmethod
+    def of(cls, failure: Failure, sha256: str = "", metadata: str = "") -> FailureEntry:
+        return cls(failure.source, failure.reason, failure.duplicate, sha256, metadata)
+
+    def failure(self) -> Failure:
+        return Failure(self.source, self.reason, self.duplicate)
+
+
+@dataclass
+class Manifest:
+    documents: list[DocumentEntry]
+    failures: list[FailureEntry] = field(default_factory=list)
+    schema_version: int = 0
+    analysis_version: int = ANALYSIS_VERSION
+    glossary: str = ""
+    versions: dict[str, str] = field(default_factory=dict)
+    built: str = ""
+    corpus: str = ""  # the corpus folder it was built from (resolved path)
+    alignment: list[str] = field(default_factory=list)
+    manifest_version: int = MANIFEST_VERSION
+
+    @classmethod
+    def make(
+        cls,
+        documents: list[DocumentEntry],
+        failures: list[FailureEntry],
+        schema_version: int,
+        corpus: str = "",
+    ) -> Manifest:
+        """A manifest for a generation written now by this code."""
+        documents = sorted(documents, key=lambda e: e.source)
+        return cls(
+            documents=documents,
+            failures=sorted(failures, key=lambda f: f.source),
+            schema_version=schema_version,
+            glossary=glossary.fingerprint(),
+            versions=_versions(),
+            built=_now(),
+            corpus=corpus,
+            alignment=problems_from_labels((e.symbol, e.lang, e.labels) for e in documents),
+        )
+
+    def rebuilt_now(self) -> Manifest:
+        return Manifest(**{**self.__dict__, "built": _now()})
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            "documents": len(self.documents),
+            "blocks": sum(e.blocks for e in self.documents),
+            "paragraphs": sum(e.paragraphs for e in self.documents),
+        }
+
+    def compatibility_problem(self, schema_version: int) -> str | None:
+        """Why this code cannot search the generation (one sentence), or None."""
+        expected = {
+            "schema version": (self.schema_version, schema_version),
+            "analysis version": (self.analysis_version, ANALYSIS_VERSION),
+            "glossary": (self.glossary, glossary.fingerprint()),
+        }
+        for what, (found, wanted) in expected.items():
+            if found != wanted:
+                return (
+                    f"the index was built with a different {what}; "
+                    "run `docsearch build` to rebuild it."
+                )
+        return None
+
+    # -- on disk
+    def to_json(self) -> dict:
+        return {**asdict(self), "counts": self.counts}
+
+    def save(self, generation: Path) -> None:
+        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        (generation / MANIFEST).write_text(text, encoding="utf-8")
+
+    @classmethod
+    def load(cls, generation: Path) -> Manifest:
+        """Read a generation's manifest; IndexDamaged (one sentence) if it is missing or bad."""
+        path = generation / MANIFEST
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            return cls.from_json(data)
+        except FileNotFoundError:
+            raise IndexDamaged(_damaged(generation, "its manifest.json is missing")) from None
+        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as err:
+            raise IndexDamaged(
+                _damaged(generation, f"its manifest.json is unreadable ({err})")
+            ) from err
+
+    @classmethod
+    def from_json(cls, data: dict) -> Manifest:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["documents"] = [_entry(DocumentEntry, d) for d in data["documents"]]
+        values["failures"] = [_entry(FailureEntry, f) for f in data.get("failures", [])]
+        return cls(**values)
+
+
+def _entry(kind, data: dict):
+    known = {f.name for f in fields(kind)}
+    return kind(**{k: v for k, v in data.items() if k in known})
+
+
+def _damaged(generation: Path, what: str) -> str:
+    return (
+        f"the index generation {generation.name} is damaged: {what}; "
+        "run `docsearch build` to rebuild it."
+    )
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for dist in ("whoosh-reloaded", "jieba", "opencc", "docsearch"):
+        try:
+            found[dist] = pkg_metadata.version(dist)
+        except pkg_metadata.PackageNotFoundError:
+            found[dist] = "unknown"
+    return found
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_sha(path: Path) -> str:
+    """The file's SHA-256, or "" if it cannot be read."""
+    with contextlib.suppress(OSError):
+        return file_sha256(path)
+    return ""
+
+
+def metadata_fingerprint(entry: dict | None) -> str:
+    """A short hash of the metadata.toml table that applies to a file ("" if none)."""
+    if not entry:
+        return ""
+    text = json.dumps(entry, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:16]

@@ -1,0 +1,172 @@
+"""What a search returns: hits with highlights and counterparts, pages, document views."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import asdict, dataclass, field, fields
+
+from indexer.backends.base import Stored
+from indexer.query.highlight import Pattern, Segment, fragment, match_spans, segments, to_html
+from indexer.query.parse import ParsedQuery, parse_query
+from indexer.query.plan import Expansion, expand, patterns
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One matching block."""
+
+    symbol: str
+    lang: str
+    paragraph: str  # the label: "11", "h3", "annex-1", "title"
+    kind: str
+    title: str
+    section: str
+    score: float
+    text: str
+    highlight: str  # escaped HTML, matches in <mark>
+    segments: list[Segment] = field(default_factory=list, compare=False)
+    date: str = ""
+    committee: str = ""
+    counterpart: Hit | None = None  # the same paragraph in the other language
+
+    @classmethod
+    def of(
+        cls, stored: Stored, score: float | None, pats: list[Pattern], counterpart: Hit | None = None
+    ) -> Hit:
+        text = stored["body"]
+        segs = fragment(text, match_spans(text, pats))
+        return cls(
+            symbol=stored["symbol"],
+            lang=stored["lang"],
+            paragraph=stored["label"],
+            kind=stored["kind"],
+            title=stored["title"],
+            section=stored.get("section", ""),
+            score=round(float(score or 0.0), 4),
+            text=text,
+            highlight=to_html(segs),
+            segments=segs,
+            date=stored.get("date", ""),
+            committee=stored.get("committee", ""),
+            counterpart=counterpart,
+        )
+
+    def to_json(self) -> dict:
+        skip = ("segments", "counterpart")  # asdict would deep-copy them only to drop them
+        data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
+        data["counterpart"] = self.counterpart.to_json() if self.counterpart else None
+        return data
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    """One page of results for a query."""
+
+    query: str
+    total: int
+    page: int
+    page_size: int
+    hits: list[Hit]
+    took_ms: float
+    relaxed: bool = False  # no exact match: words of the query found separately
+    symbol: str | None = None  # the query names a document that is in the index
+    sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
+    facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
+    expansions: list[Expansion] = field(default_factory=list)  # what the glossary added
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+    def to_json(self) -> dict:
+        return {
+            "query": self.query,
+            "total": self.total,
+            "page": self.page,
+            "pages": self.pages,
+            "page_size": self.page_size,
+            "took_ms": round(self.took_ms, 1),
+            "relaxed": self.relaxed,
+            "symbol": self.symbol,
+            "hits": [hit.to_json() for hit in self.hits],
+            "sections": [hit.to_json() for hit in self.sections],
+            "facets": self.facets,
+            "expansions": [{"typed": e.typed, "added": list(e.added)} for e in self.expansions],
+        }
+
+
+@dataclass(frozen=True)
+class BlockView:
+    """A block of a document as shown on its page."""
+
+    symbol: str
+    lang: str
+    paragraph: str
+    kind: str
+    section: str
+    text: str
+    order: int
+
+    @classmethod
+    def of(cls, stored: Stored) -> BlockView:
+        return cls(
+            stored["symbol"],
+            stored["lang"],
+            stored["label"],
+            stored["kind"],
+            stored.get("section", ""),
+            stored["body"],
+            stored["order"],
+        )
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+VERSION_FIELDS = ("title", "committee", "session", "date", "meeting", "original_language", "source")
+
+
+@dataclass(frozen=True)
+class DocumentView:
+    """A document (all its language versions) as stored in the index."""
+
+    symbol: str
+    versions: dict[str, dict]  # lang -> metadata (title, committee, session, date, ...)
+    blocks: list[BlockView]
+
+    @classmethod
+    def of(cls, symbol: str, stored: list[Stored]) -> DocumentView:
+        stored = sorted(stored, key=lambda s: (s["lang"], s["order"]))
+        versions: dict[str, dict] = {}
+        for s in stored:
+            versions.setdefault(s["lang"], {k: s.get(k, "") for k in VERSION_FIELDS})
+        return cls(symbol, versions, [BlockView.of(s) for s in stored])
+
+    @property
+    def languages(self) -> list[str]:
+        return sorted(self.versions)
+
+    def to_json(self) -> dict:
+        first = self.versions[self.languages[0]]
+        return {
+            "symbol": self.symbol,
+            "title": first["title"],
+            "committee": first["committee"],
+            "session": first["session"],
+            "date": first["date"],
+            "languages": self.languages,
+            "versions": self.versions,
+            "paragraphs": [b.to_json() for b in self.blocks],
+        }
+
+
+def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[Segment]]:
+    """A function marking the query's matches in whole texts (the query is parsed once)."""
+    try:
+        parsed = parse_query(query)
+    except ValueError:
+        parsed = ParsedQuery()
+    if expand_terms:
+        parsed, _ = expand(parsed)
+    pats = [p for c in parsed.positives for p in patterns(c)]
+    return lambda text: segments(text, match_spans(text, pats))
