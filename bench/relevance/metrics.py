@@ -16,6 +16,7 @@ RR_MIN_GRADE = 2
 
 
 def dcg(gains: Iterable[int]) -> float:
+    """Sum of gain / log2(rank + 1), ranks counted from 1."""
     return sum(g / math.log2(rank + 1) for rank, g in enumerate(gains, 1))
 
 
@@ -28,19 +29,20 @@ def ndcg_at_k(ranked: Sequence[str], grades: Mapping[str, int], k: int = K) -> f
 
 
 def first_relevant_rank(
-    ranked: Sequence[str], grades: Mapping[str, int], min_grade: int = RR_MIN_GRADE
+    ranked: Sequence[str], grades: Mapping[str, int], min_grade: int = RR_MIN_GRADE, k: int = K
 ) -> int | None:
-    """1-based rank of the first unit graded at least `min_grade`, or None."""
-    for rank, unit in enumerate(ranked, 1):
+    """1-based rank of the first unit among the first k graded at least `min_grade`, or None."""
+    for rank, unit in enumerate(ranked[:k], 1):
         if grades.get(unit, 0) >= min_grade:
             return rank
     return None
 
 
 def reciprocal_rank(
-    ranked: Sequence[str], grades: Mapping[str, int], min_grade: int = RR_MIN_GRADE
+    ranked: Sequence[str], grades: Mapping[str, int], min_grade: int = RR_MIN_GRADE, k: int = K
 ) -> float:
-    rank = first_relevant_rank(ranked, grades, min_grade)
+    """1 / rank of the first unit graded at least `min_grade` within the first k, else 0."""
+    rank = first_relevant_rank(ranked, grades, min_grade, k)
     return 1.0 / rank if rank else 0.0
 
 
