@@ -23,8 +23,7 @@ from bench.relevance.metrics import (
     score,
     summarize,
 )
-from indexer.index.store import build
-from indexer.search.index import SearchIndex
+from indexer import SearchIndex, build
 from indexer.settings import bundled_corpus
 
 DISTRACTORS = Path(__file__).with_name("corpus")

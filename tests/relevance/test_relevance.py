@@ -13,9 +13,9 @@ import pytest
 from bench.relevance.judgments import MISS, JudgedQuery, load_queries
 from bench.relevance.metrics import Summary
 from bench.relevance.run import QueryRun, build_index, per_class, run_queries
+from indexer import SearchIndex
 from indexer.ingest.alignment import alignment_problems
 from indexer.ingest.corpus import load_corpus
-from indexer.search.index import SearchIndex
 
 # class: (nDCG@10 floor, MRR floor, recall@10 floor, zero-result-rate ceiling)
 FLOORS = {
