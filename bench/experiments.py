@@ -36,9 +36,10 @@ def _documents(corpus: Path, limit: int | None):
 def run_variant(name: str, corpus: Path, limit: int | None) -> dict:
     from whoosh import index as whoosh_index
 
-    from indexer.analysis.terms import char_terms, segment, segmenter, word_terms
+    from indexer.analysis.segmenter import segment, segmenter
+    from indexer.analysis.terms import char_terms, word_terms
     from indexer.backends.whoosh.schema import build_schema
-from indexer.index.fields import block_fields
+    from indexer.index.fields import block_fields
 
     documents = _documents(corpus, limit)
     paragraphs = sum(b.kind == "paragraph" for d in documents for b in d.blocks)
@@ -47,7 +48,7 @@ from indexer.index.fields import block_fields
     started = time.perf_counter()
     size = 0
     if name == "jieba":
-        from indexer.analysis.terms import scan
+        from indexer.analysis.scan import scan
 
         runs = [p.text for t in texts for p in scan(t) if p.kind == "cjk"]
         started = time.perf_counter()

@@ -439,6 +439,36 @@ def watch_command(corpus_path, index_path, interval) -> None:
         click.echo("Stopped watching.", err=True)
 
 
+@main.command("check")
+@click.option("--quick", is_flag=True, help="Check file sizes only, not checksums.")
+@index_option
+def check_command(quick: bool, index_path: Path | None) -> None:
+    """Verify the live index against its manifest: files, sizes, checksums, block count.
+
+    Exit code 1 if anything is wrong; `docsearch build` then rebuilds the index.
+
+    Example: docsearch check
+    """
+    from indexer.index.check import check
+
+    root = _settings(index_path=index_path).index
+    report = check(root, checksums=not quick)
+    for problem in report.problems:
+        click.secho(f"  {problem}", fg="red", err=True)
+    if not report.ok:
+        click.echo(
+            f"The index at {root} is damaged (generation {report.generation}); "
+            "run `docsearch build` to rebuild it.",
+            err=True,
+        )
+        raise click.exceptions.Exit(1)
+    click.echo(
+        f"The index at {root} is intact: generation {report.generation}, {report.files} files, "
+        f"{report.blocks} blocks.",
+        err=True,
+    )
+
+
 @main.command("optimize")
 @index_option
 def optimize_command(index_path) -> None:

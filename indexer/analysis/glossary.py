@@ -1,4 +1,4 @@
-"""The bilingual glossary (indexer/analysis/data/glossary.tsv): equivalent English and Chinese terms.
+"""The bilingual glossary (data/glossary.tsv): equivalent English and Chinese terms.
 
 One concept per line: English terms, a tab, Chinese terms; alternatives separated by " | ".
 It feeds two things: jieba's user dictionary (so 可持续发展集团 is one word) and query expansion

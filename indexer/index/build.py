@@ -134,7 +134,9 @@ def failure_entries(
         sha = ""
         if corpus is not None and not failure.duplicate:
             sha = file_sha(corpus / failure.source)
-        out.append(FailureEntry.of(failure, sha, metadata_fingerprint(metadata.get(failure.source))))
+        out.append(
+            FailureEntry.of(failure, sha, metadata_fingerprint(metadata.get(failure.source)))
+        )
     return out
 
 

@@ -5,7 +5,7 @@ Layout of an index root::
     CURRENT                  name of the live generation (replaced atomically)
     generations/<name>/      a complete generation: the backend's files + manifest.json
     generations/.tmp-<name>/ a generation being written (removed if its writer died)
-    lock                     held (flock) by the one writer at a time
+    lock                     held (POSIX record lock) by the one writer at a time
 
 A writer never touches the live generation: `new_generation` gives it a new directory beside
 it; publishing fsyncs it, renames it into place and then replaces CURRENT. Readers see either
@@ -33,7 +33,7 @@ from pathlib import Path
 
 from indexer.backends.base import GenerationWriter
 from indexer.errors import IndexDamaged, IndexMissing, LockTimeout, StoreError
-from indexer.index.manifest import MANIFEST, Manifest
+from indexer.index.manifest import MANIFEST, Manifest, file_sha256
 from indexer.settings import lock_timeout_or_default
 
 log = logging.getLogger(__name__)
@@ -80,8 +80,9 @@ def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
     """Hold the index's writer lock; wait at most `timeout` seconds for another writer (default:
     the settings' lock timeout). Clears what killed writers left once it holds the lock.
 
-    flock is released by the kernel when its holder dies, so a killed writer never leaves a lock
-    that blocks the next run. The descriptor is not inherited by child processes.
+    The lock is a POSIX record lock: the kernel releases it when its holder dies, and processes
+    the writer forks (a parallel build's workers) do not inherit it, so a killed writer never
+    leaves a lock behind, whatever its children are doing.
     """
     timeout = lock_timeout_or_default(timeout)
     root.mkdir(parents=True, exist_ok=True)
@@ -90,7 +91,7 @@ def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
         deadline = time.monotonic() + timeout
         while True:
             try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                fcntl.lockf(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
                 break
             except OSError as err:
                 if err.errno not in (errno.EAGAIN, errno.EACCES):
@@ -105,7 +106,7 @@ def writer_lock(root: Path, timeout: float | None = None) -> Iterator[None]:
             remove_stale(root)
             yield
         finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+            fcntl.lockf(handle, fcntl.LOCK_UN)
 
 
 def crash_point(step: str) -> None:
@@ -133,6 +134,7 @@ class NewGeneration:
         self.committed = True
         crash_point("after-commit")
         self.writer.check(manifest.counts["blocks"], touched)
+        manifest.files = file_table(self.path, _live_files(self.root))
         manifest.save(self.path)
         self.name = _make_live(self.root, self.path)
         return self.name
@@ -161,6 +163,37 @@ def new_generation(
         raise
     if gen.name is None:
         _discard(gen, path)
+
+
+def file_table(path: Path, live: tuple[Path, dict[str, list]] | None) -> dict[str, list]:
+    """[size, sha256] of each index file of a generation. A file hard-linked from the live
+    generation keeps the checksum recorded there (index files are never modified)."""
+    table = {}
+    for item in sorted(path.iterdir()):
+        if not item.is_file() or item.name == MANIFEST:
+            continue
+        stat = item.stat()
+        known = live[1].get(item.name) if live else None
+        if known and known[0] == stat.st_size and _same_file(item, live[0] / item.name):
+            table[item.name] = known
+        else:
+            table[item.name] = [stat.st_size, file_sha256(item)]
+    return table
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return False
+
+
+def _live_files(root: Path) -> tuple[Path, dict[str, list]] | None:
+    try:
+        live = current_generation(root)
+        return (live, Manifest.load(live).files) if live else None
+    except StoreError:
+        return None
 
 
 def _discard(gen: NewGeneration | None, path: Path) -> None:

@@ -95,6 +95,7 @@ class Manifest:
     built: str = ""
     corpus: str = ""  # the corpus folder it was built from (resolved path)
     alignment: list[str] = field(default_factory=list)
+    files: dict[str, list] = field(default_factory=dict)  # index file -> [size, sha256]
     manifest_version: int = MANIFEST_VERSION
 
     @classmethod
@@ -119,7 +120,7 @@ class Manifest:
         )
 
     def rebuilt_now(self) -> Manifest:
-        return Manifest(**{**self.__dict__, "built": _now()})
+        return Manifest(**{**self.__dict__, "built": _now(), "files": {}})
 
     @property
     def counts(self) -> dict[str, int]:

@@ -26,6 +26,7 @@ from pathlib import Path
 from indexer.backends.whoosh import store as backend
 from indexer.errors import IngestError, StoreError
 from indexer.index.build import write_generation
+from indexer.index.check import require_intact
 from indexer.index.fields import block_fields
 from indexer.index.generations import current_generation, new_generation, writer_lock
 from indexer.index.manifest import (
@@ -124,6 +125,7 @@ def update_locked(
     )
     if why:
         return _full_build(corpus, root, why, progress, started)
+    require_intact(live, manifest)
     try:
         metadata = load_metadata(corpus)
     except IngestError as err:

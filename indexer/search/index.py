@@ -16,7 +16,7 @@ from pathlib import Path
 
 from indexer.backends.base import IndexReader
 from indexer.backends.whoosh import store as backend
-from indexer.errors import IndexDamaged, IndexOutdated, SymbolError
+from indexer.errors import IndexOutdated, SymbolError
 from indexer.index.generations import current_generation, live_generation
 from indexer.index.manifest import Manifest
 from indexer.ingest.symbols import normalize_symbol
@@ -75,14 +75,7 @@ class SearchIndex:
         problem = manifest.compatibility_problem(backend.SCHEMA_VERSION)
         if problem:
             raise IndexOutdated(problem[0].upper() + problem[1:])
-        try:
-            reader = backend.open_reader(path, self.cache_mb * 2**20)
-        except (OSError, ValueError, EOFError) as err:
-            raise IndexDamaged(
-                f"the index generation {path.name} cannot be opened ({type(err).__name__}); "
-                "run `docsearch check`, then `docsearch build` to rebuild it."
-            ) from err
-        return _Open(path, manifest, reader)
+        return _Open(path, manifest, backend.open_reader(path, self.cache_mb * 2**20))
 
     @property
     def manifest(self) -> Manifest:

@@ -31,7 +31,11 @@ class Hit:
 
     @classmethod
     def of(
-        cls, stored: Stored, score: float | None, pats: list[Pattern], counterpart: Hit | None = None
+        cls,
+        stored: Stored,
+        score: float | None,
+        pats: list[Pattern],
+        counterpart: Hit | None = None,
     ) -> Hit:
         text = stored["body"]
         segs = fragment(text, match_spans(text, pats))

@@ -19,6 +19,8 @@ from playwright.sync_api import Page, expect, sync_playwright
 
 from webapp import create_app
 
+pytestmark = pytest.mark.slow  # a minute or more: deselect with -m 'not slow'
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",

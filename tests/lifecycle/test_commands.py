@@ -7,6 +7,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from indexer import build
 from indexer.index.generations import writer_lock
 from tests.lifecycle.conftest import (
@@ -82,6 +84,7 @@ def test_remove_moves_the_file_away_and_update_does_not_bring_it_back(corpus, ro
     assert "No document CDIP/19/6 in the index." in missing.output
 
 
+@pytest.mark.slow
 def test_watch_updates_when_files_settle_and_stops_on_ctrl_c(corpus, root):
     proc = subprocess.Popen(
         [sys.executable, "-m", "indexer", "watch", "--interval", "0.2"],
@@ -105,6 +108,7 @@ def test_watch_updates_when_files_settle_and_stops_on_ctrl_c(corpus, root):
     assert "Stopped watching." in err
 
 
+@pytest.mark.slow
 def test_second_writer_waits_a_bounded_time_then_says_why(corpus, root):
     with writer_lock(root):
         started = time.monotonic()
@@ -115,12 +119,14 @@ def test_second_writer_waits_a_bounded_time_then_says_why(corpus, root):
     assert waited < 20
 
 
+@pytest.mark.slow
 def test_a_killed_writer_leaves_no_lock(corpus, root):
     holder = subprocess.Popen(
         [
             sys.executable,
             "-c",
-            "import sys, time; from pathlib import Path; from indexer.index.generations import writer_lock\n"
+            "import sys, time; from pathlib import Path\n"
+            "from indexer.index.generations import writer_lock\n"
             "with writer_lock(Path(sys.argv[1])):\n    print('locked', flush=True); time.sleep(60)",
             str(root),
         ],
@@ -137,6 +143,7 @@ def test_a_killed_writer_leaves_no_lock(corpus, root):
     assert "TEST/1/1|zh" in doc_keys(root)
 
 
+@pytest.mark.slow
 def test_concurrent_updates_both_succeed_and_agree(corpus, root):
     (corpus / "zh" / "test_1_1.txt").write_text(zh_doc(), encoding="utf-8")
     (corpus / "zh" / "test_1_2.txt").write_text(zh_doc("TEST/1/2", "白鹭"), encoding="utf-8")

@@ -24,6 +24,8 @@ import pytest
 from indexer.index.generations import generations_dir
 from tests.lifecycle.conftest import doc_keys, run_docsearch, start_serve, subprocess_env, zh_doc
 
+pytestmark = pytest.mark.slow  # a minute or more: deselect with -m 'not slow'
+
 QUERY = {"q": "可持续发展", "lang": "zh", "page_size": "50"}
 STEPS = ["before-commit", "after-commit", "before-rename", "before-switch", "after-switch"]
 

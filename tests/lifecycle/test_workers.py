@@ -7,8 +7,12 @@ import signal
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.lifecycle.conftest import start_serve
 from tests.lifecycle.test_crash import QUERY, answer, free_port, get
+
+pytestmark = pytest.mark.slow  # a minute or more: deselect with -m 'not slow'
 
 
 def children(pid: int) -> list[int]:

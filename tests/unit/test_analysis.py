@@ -100,6 +100,7 @@ def test_every_token_offset_slices_back_to_its_original_text(text):
         assert fold(original).text.replace(" ", "") == term or term in fold(original).text
 
 
+@pytest.mark.slow
 def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch):
     from indexer.analysis.segmenter import segmenter
 

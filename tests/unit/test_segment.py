@@ -1,4 +1,4 @@
-"""indexer.backends.whoosh.writer: the fast build writer writes what Whoosh's own SegmentWriter writes."""
+"""The fast build writer writes what Whoosh's own SegmentWriter writes."""
 
 from __future__ import annotations
 
@@ -45,6 +45,7 @@ def _segment_files(ix, path: Path) -> dict[str, bytes]:
 @pytest.mark.parametrize(
     ("limitmb", "blocklimit"), [(128, 128), (0, 4)], ids=["in-memory", "run-per-document"]
 )
+@pytest.mark.slow
 def test_same_segment_files_as_whoosh(tmp_path, blocks, limitmb, blocklimit):
     """With every block compressed (min_compress=0), the files are byte for byte Whoosh's."""
     codec = W3Codec(blocklimit=blocklimit)
@@ -82,6 +83,7 @@ def _postings(ix) -> dict:
     return out
 
 
+@pytest.mark.slow
 def test_small_blocks_uncompressed_same_postings(tmp_path, blocks):
     """The default (small blocks not compressed): same terms, statistics, postings, columns."""
     plain = _write(tmp_path / "plain", SegmentWriter, blocks, compound=False)
@@ -105,6 +107,7 @@ def _statistics(ix) -> dict:
         return {"terms": terms, "stored": stored, "lengths": lengths}
 
 
+@pytest.mark.slow
 def test_two_processes_same_statistics(tmp_path, blocks):
     plain = _write(tmp_path / "plain", SegmentWriter, blocks)
     fast = _write(tmp_path / "fast", FastMpWriter, blocks, procs=2, batchsize=10)

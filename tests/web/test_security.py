@@ -119,6 +119,7 @@ def test_hostile_queries_answer_quickly_without_5xx(client, q):
         assert time.perf_counter() - started < 2.0
 
 
+@pytest.mark.slow
 def test_huge_query_is_413(client):
     # Timing is measured over real HTTP in the browser test: the test client itself spends
     # most of a second percent-decoding a 120,000-character URL.

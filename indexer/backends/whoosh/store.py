@@ -9,11 +9,14 @@ one's files and unlinking names in it never touches shared data.
 
 from __future__ import annotations
 
+import contextlib
 import os
-from collections.abc import Iterable
+import struct
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from whoosh.filedb.filestore import FileStorage
+from whoosh.index import EmptyIndexError
 from whoosh.query import Term as WhooshTerm
 from whoosh.reading import SegmentReader
 
@@ -24,7 +27,15 @@ from indexer.backends.whoosh.schema import SCHEMA_VERSION, build_schema
 from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter
 from indexer.errors import IndexDamaged
 
-__all__ = ["SCHEMA_VERSION", "WhooshWriter", "create", "extend", "open_reader", "optimize"]
+__all__ = [
+    "SCHEMA_VERSION",
+    "WhooshWriter",
+    "count_blocks",
+    "create",
+    "extend",
+    "open_reader",
+    "optimize",
+]
 
 WRITER_LIMITMB = 256
 BUILD_LIMITMB = 384  # a full build's postings buffer, split between its processes (bounded)
@@ -144,7 +155,40 @@ def optimize(live: Path, path: Path) -> tuple[WhooshWriter, int]:
 
 
 def open_reader(path: Path, cache_bytes: int = CACHE_BYTES) -> WhooshReader:
-    return WhooshReader(storage(path).open_index(), cache_bytes)
+    """The generation open for searching; IndexDamaged (one sentence) if it cannot be read."""
+    with _damage_reported(path):
+        return WhooshReader(storage(path).open_index(), cache_bytes)
+
+
+def count_blocks(path: Path) -> int:
+    """The number of live blocks in a generation, reading every segment's header."""
+    with _damage_reported(path):
+        ix = storage(path).open_index()
+        try:
+            with ix.searcher() as searcher:
+                return searcher.doc_count()
+        finally:
+            ix.close()
+
+
+@contextlib.contextmanager
+def _damage_reported(path: Path) -> Iterator[None]:
+    """Whoosh reports truncated or missing files with many exception types: one sentence."""
+    try:
+        yield
+    except (
+        OSError,
+        EOFError,
+        ValueError,
+        KeyError,
+        IndexError,
+        struct.error,
+        EmptyIndexError,
+    ) as err:
+        raise IndexDamaged(
+            f"the index generation {path.name} cannot be read ({type(err).__name__}: {err}); "
+            "run `docsearch build` to rebuild it."
+        ) from err
 
 
 def _merge_small_segments(writer, segments):

@@ -17,8 +17,11 @@ finished.
 
 from __future__ import annotations
 
+import ctypes
 import heapq
+import os
 import pickle
+import signal
 import tempfile
 import zlib
 from array import array
@@ -40,6 +43,7 @@ _ONE = pack_uint(1)
 BYTES_PER_POSTING = 100  # rough memory cost of one buffered posting, term overhead included
 RUN_BATCH = 1000  # terms per pickle in a run file
 MIN_COMPRESS = 256  # bytes: smaller posting blocks are stored uncompressed (see _TermWriter)
+PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
 
 # A buffered term: its postings as a flat list docnum, weight, value, docnum, weight, value, ...
 Postings = list
@@ -344,6 +348,7 @@ class _FastSubTask(SubWriterTask):
     """A Whoosh writer process that indexes with FastSegmentWriter into its own segment."""
 
     def run(self) -> None:
+        _die_with_parent()
         ix = self.storage.open_index(self.indexname)
         writer = self.writer = FastSegmentWriter(ix, _lk=False, **self.kwargs)
         while self.running:
@@ -355,6 +360,16 @@ class _FastSubTask(SubWriterTask):
             writer.cancel()
             return
         self.resultqueue.put((None, None, writer._finalize_segment()), timeout=5)
+
+
+def _die_with_parent() -> None:
+    """Have the kernel kill this worker when the build process that forked it dies (kill -9
+    included), so no orphan goes on writing into a generation the next writer removes."""
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+        raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
+    if os.getppid() == 1:  # the parent died before prctl: nothing will send the signal
+        os._exit(1)
 
 
 class FastMpWriter(MpWriter):

@@ -7,6 +7,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from bench import corpus as synth
 from indexer.ingest.corpus import load_corpus
 
@@ -37,6 +39,7 @@ def test_generator_is_deterministic(tmp_path: Path) -> None:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes()
 
 
+@pytest.mark.slow
 def test_benchmark_runs_quick(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     cmd = [
