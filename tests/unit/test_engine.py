@@ -165,3 +165,44 @@ def test_stop_words_keep_their_place_in_english_phrases(searcher):
     )
     texts = _bodies(searcher, gapped)
     assert texts and all(re.search(r"member states \w+ \w+ united nations", t) for t in texts)
+
+
+@pytest.fixture(scope="module")
+def big_searcher(tmp_path_factory):
+    """A generated corpus whose common terms' posting lists span many blocks, updated once so
+    that there are deletions and a second segment."""
+    from bench import corpus as synth
+
+    corpus = tmp_path_factory.mktemp("engine-big-corpus")
+    synth.generate(3000, corpus, seed=11)
+    root = tmp_path_factory.mktemp("engine-big-index")
+    build(corpus, root)
+    victim = sorted((corpus / "zh").iterdir())[0]
+    victim.write_text(victim.read_text(encoding="utf-8") + "\n99. 发展合作。\n", encoding="utf-8")
+    update(corpus, root)
+    ix = storage(current_generation(root)).open_index()
+    with ix.searcher() as s:
+        yield s
+    ix.close()
+
+
+@pytest.mark.slow
+def test_many_blocks_and_cache_evictions_give_whoosh_answers(big_searcher):
+    from bench.queries import QUERIES as BENCH_QUERIES
+
+    engine = Engine(big_searcher)
+    common = engine.postings(big_searcher, "chars", "发展")
+    assert len(common.blocks) >= 5  # the multi-block read is exercised
+    tiny = Engine(big_searcher, cache_bytes=64 * 1024)  # lists evicted as queries go on
+    for _ in range(2):
+        for query in BENCH_QUERIES:
+            q = planned(query.text)
+            expected = {
+                hit.docnum: hit.score for hit in big_searcher.search(to_whoosh(q), limit=None)
+            }
+            for eng in (engine, tiny):
+                found = eng.evaluate(big_searcher, q)
+                got = dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True))
+                assert got == pytest.approx(expected), query.text
+    assert tiny._cached <= tiny.cache_bytes
+    assert len(tiny._cache) < len(engine._cache)  # it did evict

@@ -59,7 +59,6 @@ class _Block:
     length: int
     compressed: bool
     start: int  # index of the block's first posting in the term's arrays
-    values: tuple | None = None  # the encoded positions, when Whoosh kept them with the term
 
 
 @dataclass(frozen=True)
@@ -252,7 +251,7 @@ class Engine:
         found = postings.decoded.get(b)
         if found is None:
             block = postings.blocks[b]
-            values = block.values or _block_values(_segments(searcher), block)
+            values = _block_values(_segments(searcher), block)
             counts, flat = _positions(_decode_positions(values))
             decoded = (np.concatenate(([0], np.cumsum(counts))), flat)
             with self._lock:  # threads share cached lists: one of them records the block
@@ -310,13 +309,8 @@ class Engine:
             if (fieldname, tbytes) not in segment:
                 continue
             info = segment._terms.term_info(fieldname, tbytes)
-            if info.is_inlined():  # a short list kept with the term
-                ids, weights, values = info.inlined_postings()
-                docs.append(np.asarray(ids, dtype=np.int64) + base)
-                freqs.append(np.asarray(weights, dtype=np.float32))
-                blocks.append(_Block(number, 0, 0, False, count, tuple(values)))
-                count += len(ids)
-                continue
+            # No list is inlined with its term: W3Codec inlines lists shorter than inlinelimit=1
+            # posting (none), and the build writer never does.
             offset, length = info.extent()
             if isinstance(length, tuple):  # whoosh3 reads the length back as a 1-tuple
                 (length,) = length
