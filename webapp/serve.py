@@ -1,18 +1,14 @@
-"""Serve the app with waitress, in one process or in several that share one listening socket.
+"""Serve the app: waitress in one process, or gunicorn's pre-fork manager for several.
 
 Searches are Python work, so one process answers one search at a time whatever its number of
-threads. With `workers` > 1 the parent opens the socket, forks the workers (each with its own
-index handle and caches), restarts any that dies, and stops them all on SIGTERM or Ctrl-C.
+threads. With `workers` > 1, gunicorn's arbiter opens the socket, forks the workers (each with
+its own index handle and caches, after the parent has loaded jieba), replaces any that dies and
+stops them all on SIGTERM or Ctrl-C.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
-import os
-import signal
-import socket
-import time
 
 import waitress
 
@@ -27,47 +23,26 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
         _warm_up(app)
         waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
         return
-    listener = socket.create_server((host, port), backlog=1024)
-    children: set[int] = set()
-    stopping = False
+    from gunicorn.app.base import BaseApplication
 
-    def start() -> None:
-        pid = os.fork()
-        if pid == 0:  # the worker
-            signal.signal(signal.SIGTERM, signal.SIG_DFL)
-            signal.signal(signal.SIGINT, signal.SIG_DFL)
-            code = 0
-            try:
-                _warm_up(app)
-                waitress.serve(app, sockets=[listener], threads=threads, ident="docsearch")
-            except BaseException:  # noqa: BLE001 - a worker must never return into the parent
-                log.exception("worker failed")
-                code = 1
-            os._exit(code)
-        children.add(pid)
+    class _Gunicorn(BaseApplication):
+        def load_config(self) -> None:
+            settings = {
+                "bind": f"{host}:{port}",
+                "workers": workers,
+                "threads": threads,
+                "worker_class": "gthread",
+                "post_fork": lambda server, worker: _warm_up(app),
+                "graceful_timeout": 5,
+                "loglevel": "warning",
+            }
+            for key, value in settings.items():
+                self.cfg.set(key, value)
 
-    def stop(signum, frame) -> None:
-        nonlocal stopping
-        stopping = True
-        for pid in list(children):
-            with contextlib.suppress(ProcessLookupError):
-                os.kill(pid, signal.SIGTERM)
+        def load(self):
+            return app
 
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    for _ in range(workers):
-        start()
-    while children:
-        try:
-            pid, status = os.wait()
-        except ChildProcessError:
-            break
-        children.discard(pid)
-        if not stopping:
-            log.warning("worker %d ended (status %d); starting another", pid, status)
-            time.sleep(1)  # a worker that cannot start must not spin
-            start()
-    listener.close()
+    _Gunicorn().run()
 
 
 def _warm_up(app) -> None:

@@ -121,3 +121,15 @@ def test_no_import_loops():
 
     for name in graph:
         visit(name, [])
+
+
+MAX_FUNCTION_LINES = 60
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_functions_stay_short(name):
+    """No function in indexer/ or webapp/ over 60 lines (ruff checks their complexity)."""
+    for node in ast.walk(MODULES[name]):
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+            lines = node.end_lineno - node.lineno + 1
+            assert lines <= MAX_FUNCTION_LINES, f"{name}.{node.name} has {lines} lines"
