@@ -275,7 +275,12 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
     root = settings.index
     ensure_index(settings).close()
     app = create_app(
-        {"INDEX_DIR": str(root), "CACHE_SIZE": cache_size, "CACHE_MB": settings.cache_mb}
+        {
+            "INDEX_DIR": str(root),
+            "CACHE_SIZE": cache_size,
+            "CACHE_MB": settings.cache_mb,
+            "REOPEN_IN_BACKGROUND": True,
+        }
     )
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
     serve(app, host, port, threads, workers)

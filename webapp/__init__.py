@@ -46,7 +46,10 @@ def create_app(config: dict | None = None) -> Flask:
     app.json.ensure_ascii = False
     root = Path(app.config["INDEX_DIR"] or Settings.load().index)
     app.extensions["docsearch"] = SearchIndex(
-        root, app.config["CACHE_SIZE"], app.config["CACHE_MB"]
+        root,
+        app.config["CACHE_SIZE"],
+        app.config["CACHE_MB"],
+        reopen_in_background=app.config.get("REOPEN_IN_BACKGROUND", False),
     )
 
     from webapp import api, views

@@ -42,32 +42,62 @@ class SearchIndex:
     """Read access to an index root; reopens by itself when a new generation goes live."""
 
     def __init__(
-        self, root: Path, cache_size: int = CACHE_SIZE, cache_mb: int = DEFAULT_CACHE_MB
+        self,
+        root: Path,
+        cache_size: int = CACHE_SIZE,
+        cache_mb: int = DEFAULT_CACHE_MB,
+        reopen_in_background: bool = False,
     ) -> None:
         self.root = Path(root)
+        # A server opens a new generation in the background (no request waits for it); a
+        # script sees what it just built at once.
+        self.reopen_in_background = reopen_in_background
         self.cache_size = cache_size  # result pages kept; 0 turns the cache off
         self.cache_mb = cache_mb  # posting lists kept by the engine
         self._lock = threading.Lock()
         self._open: _Open | None = None
         self._retired: list[IndexReader] = []  # readers of replaced generations, closed last
+        self._opening: threading.Thread | None = None  # opens the next generation
         self._pages: OrderedDict[tuple, SearchPage] = OrderedDict()
 
     def _live(self) -> _Open:
-        """The open live generation, reopened if CURRENT has moved on."""
-        live = current_generation(self.root)
+        """The open live generation, reopened when CURRENT has moved on: at once, or (for a
+        server) in the background while searches go on answering from the old one."""
         opened = self._open
+        live = current_generation(self.root)
         if opened is not None and opened.path == live:
             return opened
         with self._lock:
-            if self._open is None or self._open.path != current_generation(self.root):
-                if self._open is not None:
-                    self._retired.append(self._open.reader)
-                    if len(self._retired) > KEEP_RETIRED:  # long out of use by now
-                        self._retired.pop(0).close()
-                self._open = self._open_live()
-                self._pages.clear()
-                log.info("opened index generation %s", self._open.path.name)
+            if self._open is None or not self.reopen_in_background:
+                if self._open is None or self._open.path != current_generation(self.root):
+                    self._install(self._open_live())
+                return self._open
+            if self._opening is None and self._open.path != live:
+                self._opening = threading.Thread(target=self._reopen, daemon=True)
+                self._opening.start()
             return self._open
+
+    def _reopen(self) -> None:
+        try:
+            fresh = self._open_live()
+            fresh.reader.warm_up()
+        except Exception:  # noqa: BLE001 - a broken new generation: keep serving the old one
+            log.exception("could not open the new index generation")
+            fresh = None
+        with self._lock:
+            if fresh is not None:
+                self._install(fresh)
+            self._opening = None
+
+    def _install(self, fresh: _Open) -> None:
+        """Make `fresh` the generation searches use (call with the lock held)."""
+        if self._open is not None:
+            self._retired.append(self._open.reader)
+            if len(self._retired) > KEEP_RETIRED:  # long out of use by now
+                self._retired.pop(0).close()
+        self._open = fresh
+        self._pages.clear()
+        log.info("index generation %s is live", fresh.path.name)
 
     def _open_live(self) -> _Open:
         path = live_generation(self.root)
@@ -87,6 +117,9 @@ class SearchIndex:
 
     def close(self) -> None:
         """Close every reader this handle opened."""
+        opening = self._opening
+        if opening is not None:
+            opening.join()
         with self._lock:
             readers = [*self._retired, *([self._open.reader] if self._open else [])]
             self._open, self._retired = None, []
