@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.errors import DocsearchError
+from indexer.errors import DocsearchError, SettingError
 from indexer.index.build import build
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest
@@ -35,12 +35,23 @@ index_option = click.option(
     type=click.Path(file_okay=False, path_type=Path),
     help=f"Index directory (default: ${INDEX_ENV}, else a per-user directory for the corpus).",
 )
-corpus_option = click.option(
+_corpus = click.option(
     "--corpus",
     "corpus_path",
     type=click.Path(file_okay=False, path_type=Path),
     help=f"Corpus folder (default: ${CORPUS_ENV}, else the bundled corpus).",
 )
+_force = click.option(
+    "--force",
+    is_flag=True,
+    expose_value=False,
+    callback=lambda ctx, param, value: ctx.ensure_object(dict).update(force=value),
+    help="Use the index even though it was built from another corpus folder.",
+)
+
+
+def corpus_option(command):
+    return _corpus(_force(command))
 
 
 class _Group(click.Group):
@@ -56,6 +67,22 @@ class _Group(click.Group):
 
 def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -> Settings:
     return Settings.load(corpus=corpus_path, index=index_path)
+
+
+def _corpus_settings(corpus_path: Path | None, index_path: Path | None) -> Settings:
+    """Settings for a command that reads the corpus: refuses an index built from another
+    corpus folder (two checkouts must not share an index by accident) unless --force."""
+    settings = _settings(corpus_path, index_path)
+    force = (click.get_current_context().obj or {}).get("force", False)
+    generation = current_generation(settings.index)
+    built_from = Manifest.load(generation).corpus if generation else ""
+    here = str(settings.corpus.expanduser().resolve())
+    if built_from and built_from != here and not force:
+        raise SettingError(
+            f"the index at {settings.index} was built from the corpus folder {built_from}, "
+            f"not {here}; use --index for another index, or --force to use this one."
+        )
+    return settings
 
 
 def _echo_json(data: dict) -> None:
@@ -124,7 +151,7 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 
     Example: docsearch build --corpus corpus/
     """
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     _run_build(settings.corpus, settings.index)
 
 
@@ -271,7 +298,7 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
     from webapp import create_app
     from webapp.serve import serve
 
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
     ensure_index(settings).close()
     app = create_app(
@@ -341,7 +368,7 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
     """
     from indexer.index.update import update
 
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
     report = update(settings.corpus, root, lock_timeout=settings.lock_timeout)
     _print_update(report, root)
@@ -366,7 +393,7 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
     """
     from indexer.index.files import add_files
 
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
     report = add_files(
         corpus, root, list(files), symbol=symbol, lang=lang, lock_timeout=settings.lock_timeout
@@ -404,7 +431,7 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
     """
     from indexer.index.files import remove_document
 
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
     report = remove_document(
         corpus, root, symbol, lang=lang, delete=delete, lock_timeout=settings.lock_timeout
@@ -433,7 +460,7 @@ def watch_command(corpus_path, index_path, interval) -> None:
     """
     from indexer.index.watch import watch
 
-    settings = _settings(corpus_path, index_path)
+    settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
     if not corpus.is_dir():
         raise click.ClickException(f"The corpus folder {corpus} does not exist.")

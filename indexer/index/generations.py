@@ -158,6 +158,14 @@ def new_generation(
     try:
         gen = NewGeneration(root, path, open_writer(path))
         yield gen
+    except OSError as err:
+        _discard(gen, path)
+        if err.errno not in (errno.ENOSPC, errno.EDQUOT):
+            raise
+        raise StoreError(
+            f"no space left on the device while writing the index at {root}; "
+            "the previous index is still live."
+        ) from None
     except BaseException:
         _discard(gen, path)
         raise

@@ -140,7 +140,7 @@ def update_locked(
             list(change.base.values()),
             list(plan.failures.values()),
             backend.SCHEMA_VERSION,
-            corpus=manifest.corpus or str(corpus.resolve()),
+            corpus=str(corpus.resolve()),
         )
         report.generation = _write_update(root, live, change, new_manifest)
     report.seconds = time.perf_counter() - started

@@ -84,10 +84,15 @@ def corpus(tmp_path, built_template) -> Path:
 
 
 @pytest.fixture
-def root(tmp_path, built_template) -> Path:
-    """A copy of the built index (generation files copied, not linked)."""
+def root(tmp_path, built_template, corpus) -> Path:
+    """A copy of the built index (generation files copied, not linked), recorded as built from
+    the test's copy of the corpus."""
     path = tmp_path / "index"
     shutil.copytree(built_template[1], path)
+    generation = current_generation(path)
+    manifest = Manifest.load(generation)
+    manifest.corpus = str(corpus.resolve())
+    manifest.save(generation)
     return path
 
 

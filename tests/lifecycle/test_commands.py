@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import signal
 import subprocess
 import sys
@@ -163,3 +164,33 @@ def test_concurrent_updates_both_succeed_and_agree(corpus, root):
     assert sum(out.startswith("Index is up to date") for out in outputs) == 1
     keys = index_keys(root)
     assert len(keys) == len(set(keys)) == live_manifest(root)["counts"]["blocks"]
+
+
+def test_an_index_built_from_another_corpus_is_refused_unless_forced(corpus, root, cli, tmp_path):
+    other = tmp_path / "other-corpus"
+    shutil.copytree(corpus, other)
+    result = cli("update", "--corpus", str(other))
+    assert result.exit_code == 1
+    assert "was built from the corpus folder" in result.output and "--force" in result.output
+    forced = cli("update", "--corpus", str(other), "--force")
+    assert forced.exit_code == 0, forced.output
+    assert cli("search", "发展").exit_code == 0  # searching never needs the corpus
+
+
+def test_the_default_index_belongs_to_its_corpus(tmp_path):
+    from indexer.settings import Settings
+
+    a = Settings.load(corpus=tmp_path / "a", environ={})
+    b = Settings.load(corpus=tmp_path / "b", environ={})
+    assert a.index != b.index
+    assert Settings.load(corpus=tmp_path / "a", environ={}).index == a.index
+
+
+def test_a_bad_setting_is_one_sentence_and_help_still_works(corpus, root):
+    help_ = run_docsearch(corpus, root, "--help", DOCSEARCH_LOCK_TIMEOUT="abc")
+    assert help_.returncode == 0 and "Traceback" not in help_.stderr
+    result = run_docsearch(corpus, root, "update", DOCSEARCH_LOCK_TIMEOUT="abc")
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "Error: DOCSEARCH_LOCK_TIMEOUT must be a number of seconds, 0 or more (got 'abc')."
+    )
