@@ -330,10 +330,11 @@ def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def step_http(root: Path, seconds: float, clients: int = 4) -> dict:
+def step_http(root: Path, corpus: Path, seconds: float, clients: int = 4) -> dict:
     """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`."""
     port = _free_port()
     cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
+    cmd += ["--corpus", str(corpus)]  # the index's own corpus (serve refuses another one)
     cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
     workers = os.cpu_count() or 1
     cmd += ["--workers", str(workers)]  # one server process per core
@@ -566,7 +567,8 @@ def run(args: argparse.Namespace) -> dict:
             results["obvious_queries"] = step_queries("baseline-queries", base_root, rounds)
         results["cold_start"] = step_cold_start(root, 1 if args.quick else 3)
         if not args.no_http:
-            results["http"] = step_http(root, args.http_seconds or (2 if args.quick else 20))
+            seconds = args.http_seconds or (2 if args.quick else 20)
+            results["http"] = step_http(root, corpus, seconds)
         if not args.no_update:
             results["update"] = step_update(corpus, root, 1 if args.quick else 3)
     ours, obvious = results["build"], results.get("obvious_build", {})

@@ -29,13 +29,6 @@ def alignment_problems(documents: Iterable[Document]) -> list[str]:
     )
 
 
-def manifest_problems(entries: Iterable[dict]) -> list[str]:
-    """The same check on manifest document entries (which record each version's labels)."""
-    return problems_from_labels(
-        (e["symbol"], e["lang"], e["labels"]) for e in entries if "labels" in e
-    )
-
-
 def problems_from_labels(versions_in: Iterable[tuple[str, str, list[str]]]) -> list[str]:
     """One sentence per symbol whose (symbol, lang, labels) versions disagree."""
     versions: dict[str, dict[str, list[str]]] = defaultdict(dict)
