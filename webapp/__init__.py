@@ -17,6 +17,7 @@ from indexer.index.store import StoreError
 from indexer.search.index import SearchIndex
 from indexer.settings import CACHE_SIZE
 from webapp import i18n
+from webapp.params import MAX_FILTER_VALUES, TooManyValues
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -71,7 +72,12 @@ def _error(status: int, message: str):
 
 
 def _http_error(err: HTTPException):
-    message = err.description if _wants_json() else i18n.error_message(err.code)
+    if _wants_json():
+        message = err.description
+    elif isinstance(err, TooManyValues):
+        message = i18n.t("too_many_values", name=err.param, n=err.count, max=MAX_FILTER_VALUES)
+    else:
+        message = i18n.error_message(err.code)
     return _error(err.code or 500, message)
 
 
