@@ -10,7 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer.query.parse import MAX_QUERY_CHARS
 from indexer.search.index import Hit, SearchIndex, highlighter
-from webapp import i18n
+from webapp import i18n, public_url
 from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args, state, without
 from webapp.render import pieces, rows
 
@@ -137,5 +137,5 @@ def document(path: str):
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    body = render_template("opensearch.xml")
+    body = render_template("opensearch.xml", url=public_url)
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}
