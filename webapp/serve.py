@@ -3,6 +3,12 @@
 Searches are Python work, so one process answers one search at a time whatever its number of
 threads. With `workers` > 1 the parent opens the socket, forks the workers (each with its own
 index handle and caches), restarts any that dies, and stops them all on SIGTERM or Ctrl-C.
+
+The responses waitress writes itself, without asking the app (400 for a malformed request, 431
+for headers over its limit, 413 for a body over its limit, 500 when the app raises), carry the
+same security headers as the app's: a WSGI middleware never sees them, so the servers' channels
+use an error task that adds them (`HTTPChannel.error_task_class`, a class attribute waitress
+provides for this).
 """
 
 from __future__ import annotations
@@ -15,17 +21,49 @@ import socket
 import time
 
 import waitress
+from waitress.channel import HTTPChannel
+from waitress.server import BaseWSGIServer
+from waitress.task import ErrorTask
 
 from indexer.index.store import StoreError
+from webapp import SECURITY_HEADERS
 
 log = logging.getLogger(__name__)
+
+
+class _SecureErrorTask(ErrorTask):
+    """waitress's own error response, with the site's security headers."""
+
+    def execute(self) -> None:
+        self.response_headers.extend(SECURITY_HEADERS.items())
+        super().execute()
+
+
+class _SecureChannel(HTTPChannel):
+    error_task_class = _SecureErrorTask
+
+
+def create_server(app, **options):
+    """`waitress.create_server` whose own error responses carry the security headers."""
+    dispatchers: dict = {}
+    server = waitress.create_server(app, map=dispatchers, **options)
+    for dispatcher in dispatchers.values():  # one server per listening socket
+        if isinstance(dispatcher, BaseWSGIServer):
+            dispatcher.channel_class = _SecureChannel
+    return server
+
+
+def _run(app, **options) -> None:
+    server = create_server(app, ident="docsearch", **options)
+    server.print_listen("Serving on http://{}:{}")
+    server.run()
 
 
 def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None:
     """Serve until stopped; each process loads the index before it takes requests."""
     if workers <= 1:
         _warm_up(app)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
+        _run(app, host=host, port=port, threads=threads)
         return
     listener = socket.create_server((host, port), backlog=1024)
     children: set[int] = set()
@@ -39,7 +77,7 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
             code = 0
             try:
                 _warm_up(app)
-                waitress.serve(app, sockets=[listener], threads=threads, ident="docsearch")
+                _run(app, sockets=[listener], threads=threads)
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent
                 log.exception("worker failed")
                 code = 1
