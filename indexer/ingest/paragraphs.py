@@ -76,20 +76,56 @@ def display_width(text: str) -> int:
     return len(text) + len(_CJK.findall(text))
 
 
+def _separator(a: str, b: str) -> str:
+    """What goes between a wrapped line ending in `a` and the next one starting with `b`."""
+    if a.isspace() or b.isspace():
+        return ""
+    if _CJK.match(a) and _CJK.match(b):
+        return ""
+    if a in "/-–" and not _CJK.match(b):  # a symbol or hyphenated word broken at the line end
+        return ""
+    return " "
+
+
 def join_lines(left: str, right: str) -> str:
     """Join two wrapped lines: no space between CJK characters, one space otherwise."""
     if not left:
         return right
     if not right:
         return left
-    a, b = left[-1], right[0]
-    if a.isspace() or b.isspace():
-        return left + right
-    if _CJK.match(a) and _CJK.match(b):
-        return left + right
-    if a in "/-–" and not _CJK.match(b):  # a symbol or hyphenated word broken at the line end
-        return left + right
-    return f"{left} {right}"
+    return left + _separator(left[-1], right[0]) + right
+
+
+_TAIL = 64  # characters of a growing line kept for the tests on how it ends
+
+
+class _Joined:
+    """A logical line built from wrapped physical lines as `join_lines` would, in linear time.
+
+    The pieces are kept in a list and joined once; the tests on how the line ends look at its
+    last `_TAIL` characters, and its display width is kept as it grows.
+    """
+
+    __slots__ = ("parts", "tail", "width")
+
+    def __init__(self, first: str = "") -> None:
+        self.parts = [first] if first else []
+        self.tail = first[-_TAIL:]
+        self.width = display_width(first)
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        piece = (_separator(self.tail[-1], text[0]) if self.tail else "") + text
+        self.parts.append(piece)
+        self.tail = (self.tail + piece)[-_TAIL:]
+        self.width += display_width(piece)
+
+    def __bool__(self) -> bool:
+        return bool(self.parts)
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
 
 
 @dataclass
@@ -234,10 +270,10 @@ def _parse_front(lines: list[str]) -> FrontMatter:
             continue
         else:
             title_lines.append(line)
-    title = ""
+    title = _Joined()
     for line in title_lines:
-        title = join_lines(title, line)
-    return FrontMatter(title=title, **values)
+        title.add(line)
+    return FrontMatter(title=str(title), **values)
 
 
 # --- body ------------------------------------------------------------------------------------
@@ -273,7 +309,7 @@ class _Splitter:
         self.kind = ""  # kind of the open block
         self.label = ""
         self.number: int | None = None
-        self.lines: list[str] = []  # logical lines of the open block
+        self.lines: list[_Joined] = []  # logical lines of the open block
         self.last_physical = ""  # the last physical line added to the open block
         self.last_marker = ""  # last sub-item marker inside the open paragraph
         self.next_number = 1
@@ -283,7 +319,7 @@ class _Splitter:
     def _close(self) -> None:
         if not self.kind:
             return
-        text = "\n".join(self.lines)
+        text = "\n".join(map(str, self.lines))
         if self.kind == "heading":
             self.headings += 1
             self.blocks.append(Block(f"h{self.headings}", "heading", text, self.section))
@@ -296,22 +332,22 @@ class _Splitter:
     def _open(self, kind: str, first: str, label: str = "", number: int | None = None) -> None:
         self._close()
         self.kind, self.label, self.number = kind, label, number
-        self.lines = [first]
+        self.lines = [_Joined(first)]
         self.last_physical = first
 
     def _continue(self, text: str) -> None:
-        self.lines[-1] = join_lines(self.lines[-1], text)
+        self.lines[-1].add(text)
         self.last_physical = text
 
     def _ended(self) -> bool:
         """Does the open block's text end a sentence at a line that was not simply full?"""
-        if not _SENTENCE_END.search(self.lines[-1]):
+        if not _SENTENCE_END.search(self.lines[-1].tail):
             return False
         return not (self.full_width and display_width(self.last_physical) >= 0.92 * self.full_width)
 
     # -- line decisions
     def _add_subitem(self, text: str, marker: str) -> None:
-        self.lines.append(text)
+        self.lines.append(_Joined(text))
         self.last_physical = text
         self.last_marker = marker
 
@@ -338,7 +374,7 @@ class _Splitter:
     def _feed_paragraph(self, text: str) -> None:
         marker = _subitem_marker(text)
         continues_series = bool(marker) and marker == _next_marker(self.last_marker)
-        starts_series = marker in ("a", "i") and _LEAD_IN.search(self.lines[-1])
+        starts_series = marker in ("a", "i") and _LEAD_IN.search(self.lines[-1].tail)
         if continues_series or starts_series:
             self._add_subitem(text, marker)
         elif not self._ended() or (_SENTENCE_END.search(text) and not marker):
@@ -350,9 +386,10 @@ class _Splitter:
     def _heading_wraps(self, text: str, page_break: bool) -> bool:
         """Is `text` the rest of the open heading (a heading wrapped over two lines)?"""
         last = self.lines[-1]
-        if page_break or _subitem_marker(text) or _TERMINAL.search(last) or last[-1] in ")）":
+        ending = last.tail
+        if page_break or _subitem_marker(text) or _TERMINAL.search(ending) or ending[-1] in ")）":
             return False
-        long_line = self.full_width and display_width(last) >= 0.6 * self.full_width
+        long_line = self.full_width and last.width >= 0.6 * self.full_width
         return bool(long_line) or display_width(text) <= 6
 
     def finish(self) -> list[Block]:
@@ -362,7 +399,7 @@ class _Splitter:
 
 def _annex_blocks(lines: list[_Line], section: str, full_width: int) -> list[Block]:
     """One block per annex page; bullets on lines of their own, wrapped lines joined."""
-    pages: list[list[str]] = []
+    pages: list[list[_Joined]] = []
     previous = ""
     for line in lines:
         text, bullet = line.text, line.bullet
@@ -375,14 +412,14 @@ def _annex_blocks(lines: list[_Line], section: str, full_width: int) -> list[Blo
         page = pages[-1]
         wrapped = full_width and display_width(previous) >= 0.8 * full_width
         if bullet:
-            page.append(("• " if bullet == 1 else "◦ ") + text)
+            page.append(_Joined(("• " if bullet == 1 else "◦ ") + text))
         elif page and wrapped:
-            page[-1] = join_lines(page[-1], text)
+            page[-1].add(text)
         else:
-            page.append(text)
+            page.append(_Joined(text))
         previous = text
     return [
-        Block(f"annex-{i}", "annex", "\n".join(page), section)
+        Block(f"annex-{i}", "annex", "\n".join(map(str, page)), section)
         for i, page in enumerate(pages, start=1)
         if page
     ]

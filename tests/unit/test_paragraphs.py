@@ -1,5 +1,7 @@
 """The splitter on the seed documents: counts, exact texts, headings, annex, no artefacts."""
 
+import time
+
 import pytest
 
 from indexer.ingest.paragraphs import split_text
@@ -144,3 +146,52 @@ def test_a_missing_paragraph_right_after_a_heading():
         ("heading", "h1"),
         ("paragraph", "3"),
     ]
+
+
+# --- work that grows linearly with the lines of one block ------------------------------------
+
+
+def _timed_split(text: str, what: str):
+    started = time.perf_counter()
+    parsed = split_text(text)
+    elapsed = time.perf_counter() - started
+    print(f"split {what}: {text.count(chr(10)):,} lines, {len(text):,} chars in {elapsed:.2f} s")
+    assert elapsed < 10  # a sanity bound only: 16,000 lines took 30 s when this was quadratic
+    return parsed
+
+
+def test_a_chinese_paragraph_wrapped_over_40000_lines():
+    lines = [f"第{i}行的文字内容" for i in range(40_000)]
+    text = "秘书处编拟\n\n1. " + "\n".join(lines) + "。\n\n2. 第二段。\n"
+    parsed = _timed_split(text, "a Chinese paragraph")
+    assert [(b.label, b.text) for b in parsed.numbered] == [
+        ("1", "".join(lines) + "。"),
+        ("2", "第二段。"),
+    ]
+
+
+def test_an_english_paragraph_wrapped_over_40000_lines_and_a_long_heading():
+    lines = [f"the text of line {i} goes on" for i in range(40_000)]
+    text = (
+        "prepared by the Secretariat\n\n1. "
+        + "\n".join(lines)
+        + "\nend.\n\n"  # a short last line: the paragraph ends there
+        + "\n".join(["Tiny"] * 40_000)  # a heading of short lines: each one continues it
+        + "\n\n2. Second.\n"
+    )
+    parsed = _timed_split(text, "an English paragraph and heading")
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("paragraph", " ".join(lines) + " end."),
+        ("heading", " ".join(["Tiny"] * 40_000)),
+        ("paragraph", "Second."),
+    ]
+    assert parsed.blocks[2].section == parsed.blocks[1].text
+
+
+def test_an_annex_page_of_40000_wrapped_lines():
+    body = "\n".join(f"{n}. 第{n}段。" for n in range(1, 31))  # enough lines to know the width
+    lines = [f"附件中第{i}行的文字内容很长很长" for i in range(40_000)]
+    text = "秘书处编拟\n\n" + body + "\n\n[后接附件]\n" + "\n".join(lines) + "\n"
+    parsed = _timed_split(text, "an annex page")
+    annex = [b for b in parsed.blocks if b.kind == "annex"]
+    assert len(annex) == 1 and annex[0].text == "".join(lines)
