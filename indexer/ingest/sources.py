@@ -24,11 +24,25 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "SourceError", "SourceText", "read_source"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_TEXT_LINES",
+    "SUPPORTED_SUFFIXES",
+    "SourceError",
+    "SourceText",
+    "read_source",
+]
 
 logger = logging.getLogger(__name__)
 
 MAX_BYTES: int = 20 * 1024 * 1024
+# The work one file may cost, whatever its type: a .docx or .pdf holds far more text than its
+# size on disk, and splitting and indexing grow with the characters and lines of text. A size
+# budget rather than a time one, so that a file is accepted or refused the same way on any
+# machine and under any load. 10 million characters is about 5,000 pages.
+MAX_TEXT_CHARS: int = 10_000_000
+MAX_TEXT_LINES: int = 400_000
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 
 _MIB = 1024 * 1024
@@ -95,6 +109,15 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
         text, encoding = docx_to_text(data, name, path), "docx"
 
     text = _normalise_newlines(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise too_much_text(name, path)
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        raise SourceError(
+            f"File {name} has {lines:,} lines of text, more than the limit of "
+            f"{MAX_TEXT_LINES:,} lines for one document.",
+            path=path,
+        )
     if not text.strip():
         if encoding in ("pdf", "docx"):
             why = "no extractable text"
@@ -103,6 +126,15 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
             raise SourceError(f"File {name} contains {why}.", path=path)
         raise SourceError(f"File {name} contains only whitespace, no text.", path=path)
     return SourceText(path=path, text=text, encoding=encoding, sha256=digest)
+
+
+def too_much_text(name: str, path: Path) -> SourceError:
+    """The error for a file whose text exceeds MAX_TEXT_CHARS (also raised mid-extraction)."""
+    return SourceError(
+        f"File {name} holds more than {MAX_TEXT_CHARS:,} characters of text, the limit for "
+        "one document.",
+        path=path,
+    )
 
 
 # --------------------------------------------------------------------------------------------
