@@ -32,6 +32,13 @@ _SENTENCE_END = re.compile(r"[。．.！!？?][”\"’')）」』]*$")
 _LEAD_IN = re.compile(r"([：:；;]|以及|\band|\bor)$")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _PREPARED = re.compile(r"(编拟|编写|prepared by the Secretariat)\s*$", re.I)
+# PDF extraction puts spaces between the characters of spaced-out headings: 背 景.
+_CJK_SPACES = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
+)
+# The annex's own title line ("附件", "附件一", "ANNEX", "Annex II"): the page prints the annex
+# title itself, and the annex blocks have it as their section.
+_ANNEX_TITLE = re.compile(r"^(附\s*件\s*[一二三四五六七八九十\d]*|annex(\s+[ivxlc\d]+)?)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -300,12 +307,25 @@ def _subitem_marker(line: str) -> str | None:
 
 
 class _Splitter:
-    """Walks the body lines once, deciding for each whether it starts or continues a block."""
+    """Walks the body lines once, deciding for each whether it starts or continues a block.
 
-    def __init__(self, full_width: int) -> None:
+    The annex of a document with numbered annex paragraphs is split by one too, whose numbered
+    blocks are of kind "annex" and labelled "annex-1", ... (`kind`, `prefix`).
+    """
+
+    def __init__(
+        self,
+        full_width: int,
+        kind: str = "paragraph",
+        prefix: str = "",
+        section: str = "",
+        headings: int = 0,
+    ) -> None:
         self.full_width = full_width  # 0 when lines are not wrapped (one paragraph per line)
+        self.paragraph_kind = kind
+        self.prefix = prefix
         self.blocks: list[Block] = []
-        self.section = ""
+        self.section = section
         self.kind = ""  # kind of the open block
         self.label = ""
         self.number: int | None = None
@@ -313,7 +333,7 @@ class _Splitter:
         self.last_physical = ""  # the last physical line added to the open block
         self.last_marker = ""  # last sub-item marker inside the open paragraph
         self.next_number = 1
-        self.headings = 0
+        self.headings = headings
 
     # -- block bookkeeping
     def _close(self) -> None:
@@ -321,6 +341,7 @@ class _Splitter:
             return
         text = "\n".join(map(str, self.lines))
         if self.kind == "heading":
+            text = _CJK_SPACES.sub("", text)
             self.headings += 1
             self.blocks.append(Block(f"h{self.headings}", "heading", text, self.section))
             self.section = text
@@ -358,13 +379,13 @@ class _Splitter:
         # The next number starts a paragraph; a small gap (a paragraph missing from this version)
         # is accepted after a heading or where the previous paragraph has ended.
         skipped = self.next_number < number <= self.next_number + 2
-        gap = skipped and (self.kind != "paragraph" or self._ended())
+        gap = skipped and (self.kind != self.paragraph_kind or self._ended())
         if number == self.next_number or gap:
             self.next_number = number + 1
-            self._open("paragraph", text, m.group(1), number)
+            self._open(self.paragraph_kind, text, self.prefix + m.group(1), number)
         elif not self.kind:
             self._open("heading", text)
-        elif self.kind == "paragraph":
+        elif self.kind == self.paragraph_kind:
             self._feed_paragraph(text)
         elif self._heading_wraps(text, line.page_break):
             self._continue(text)
@@ -374,7 +395,11 @@ class _Splitter:
     def _feed_paragraph(self, text: str) -> None:
         marker = _subitem_marker(text)
         continues_series = bool(marker) and marker == _next_marker(self.last_marker)
-        starts_series = marker in ("a", "i") and _LEAD_IN.search(self.lines[-1].tail)
+        # A series starts after a lead-in ("…包括：") or, after a sentence, with an item that
+        # reads as one: it ends a clause ("(a) …；") or fills its line. Headings do neither.
+        starts_series = marker in ("a", "i") and (
+            _LEAD_IN.search(self.lines[-1].tail) or self._reads_as_item(text)
+        )
         if continues_series or starts_series:
             self._add_subitem(text, marker)
         elif not self._ended() or (_SENTENCE_END.search(text) and not marker):
@@ -382,6 +407,11 @@ class _Splitter:
             self._continue(text)
         else:
             self._open("heading", text)
+
+    def _reads_as_item(self, text: str) -> bool:
+        if _TERMINAL.search(text):
+            return True
+        return bool(self.full_width) and display_width(text) >= 0.92 * self.full_width
 
     def _heading_wraps(self, text: str, page_break: bool) -> bool:
         """Is `text` the rest of the open heading (a heading wrapped over two lines)?"""
@@ -454,5 +484,29 @@ def split_text(text: str) -> ParsedText:
     if front.title:
         blocks.insert(0, Block("title", "title", front.title))
     section = "附件" if front.lang_hint == "zh" else "Annex"
-    blocks.extend(_annex_blocks(annex, section, splitter.full_width))
+    if _has_numbered_paragraphs(annex):
+        blocks.extend(_annex_paragraphs(annex, section, splitter))
+    else:
+        blocks.extend(_annex_blocks(annex, section, splitter.full_width))
     return ParsedText(front, blocks)
+
+
+def _has_numbered_paragraphs(annex: list[_Line]) -> bool:
+    """Does the annex number its paragraphs (1. on its first page, then 2.)? Otherwise it is
+    read page by page (slides, tables)."""
+    first_page_end = next((i for i, ln in enumerate(annex) if i and ln.page_break), len(annex))
+    numbers = [(i, m.group(1)) for i, ln in enumerate(annex) if (m := _NUMBERED.match(ln.text))]
+    starts_early = any(i < first_page_end and n == "1" for i, n in numbers)
+    return starts_early and "2" in {n for _, n in numbers}
+
+
+def _annex_paragraphs(annex: list[_Line], section: str, body: _Splitter) -> list[Block]:
+    """An annex with numbered paragraphs: blocks "annex-1", "annex-2", ... split as the body is;
+    its title line ("附件", "ANNEX") is left out, headings continue the body's numbering."""
+    lines = list(annex)
+    while lines and not _NUMBERED.match(lines[0].text) and _ANNEX_TITLE.match(lines[0].text):
+        lines.pop(0)
+    splitter = _Splitter(body.full_width, "annex", "annex-", section, body.headings)
+    for ln in lines:
+        splitter.feed(ln)
+    return splitter.finish()
