@@ -78,9 +78,12 @@ class ParsedText:
         return [b for b in self.blocks if b.kind == "paragraph"]
 
 
+_CJK_RUN = re.compile(_CJK.pattern + "+")
+
+
 def display_width(text: str) -> int:
     """Columns the text takes in a printed line (CJK characters count double)."""
-    return len(text) + len(_CJK.findall(text))
+    return len(text) + sum(map(len, _CJK_RUN.findall(text)))  # runs: far fewer than characters
 
 
 def _separator(a: str, b: str) -> str:
