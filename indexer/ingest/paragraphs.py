@@ -97,20 +97,12 @@ def _separator(a: str, b: str) -> str:
     return " "
 
 
-def join_lines(left: str, right: str) -> str:
-    """Join two wrapped lines: no space between CJK characters, one space otherwise."""
-    if not left:
-        return right
-    if not right:
-        return left
-    return left + _separator(left[-1], right[0]) + right
-
-
 _TAIL = 64  # characters of a growing line kept for the tests on how it ends
 
 
 class _Joined:
-    """A logical line built from wrapped physical lines as `join_lines` would, in linear time.
+    """A logical line built from wrapped physical lines, in linear time: no space between two
+    CJK characters, one space otherwise (`_separator`).
 
     The pieces are kept in a list and joined once; the tests on how the line ends look at its
     last `_TAIL` characters, and its display width is kept as it grows.
@@ -130,9 +122,6 @@ class _Joined:
         self.parts.append(piece)
         self.tail = (self.tail + piece)[-_TAIL:]
         self.width += display_width(piece)
-
-    def __bool__(self) -> bool:
-        return bool(self.parts)
 
     def __str__(self) -> str:
         return "".join(self.parts)
