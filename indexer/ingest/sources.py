@@ -40,9 +40,10 @@ MAX_BYTES: int = 20 * 1024 * 1024
 # The work one file may cost, whatever its type: a .docx or .pdf holds far more text than its
 # size on disk, and splitting and indexing grow with the characters and lines of text. A size
 # budget rather than a time one, so that a file is accepted or refused the same way on any
-# machine and under any load. 10 million characters is about 5,000 pages.
-MAX_TEXT_CHARS: int = 10_000_000
-MAX_TEXT_LINES: int = 400_000
+# machine and under any load. 5 million characters is about 1,500 dense pages, more than the
+# 1,000 pages a PDF may have (indexer.ingest.pdf_text.MAX_PAGES).
+MAX_TEXT_CHARS: int = 5_000_000
+MAX_TEXT_LINES: int = 200_000
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 
 _MIB = 1024 * 1024

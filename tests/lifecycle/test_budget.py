@@ -12,7 +12,7 @@ from tests.lifecycle.conftest import doc_keys, hits, live_manifest, make_docx, z
 
 def test_costly_files_are_skipped_quickly_and_the_rest_is_indexed(corpus, root, cli):
     (corpus / "zh" / "good.txt").write_text(zh_doc("TEST/6/1"), encoding="utf-8")
-    # 400,001 lines of text in a 1.2 MB file (the splitter took minutes on 40,000 of them)
+    # 200,001 lines of text in a 0.6 MB file (the splitter took minutes on 40,000 of them)
     long_text = zh_doc("TEST/6/2") + "文字\n" * MAX_TEXT_LINES
     (corpus / "zh" / "lines.txt").write_text(long_text, encoding="utf-8")
     # a .docx whose document.xml unpacks to about 48 MB: refused from its zip directory

@@ -70,10 +70,10 @@ def test_a_docx_with_a_lying_zip_directory_is_refused_as_damaged(tmp_path):
 
 
 def test_a_docx_whose_text_passes_the_text_cap_stops_there(tmp_path, monkeypatch):
-    monkeypatch.setattr(docx_text, "MAX_TEXT_CHARS", 100_000)  # the real cap: 10 M characters
+    monkeypatch.setattr(docx_text, "MAX_TEXT_CHARS", 100_000)  # the real cap: 5 M characters
     path = tmp_path / "long.docx"
     path.write_bytes(docx_bytes(PARAGRAPH * 2_000))
-    refused(path, "holds more than 10,000,000 characters of text")
+    refused(path, "holds more than 5,000,000 characters of text")
 
 
 def test_a_docx_within_the_caps_is_read(tmp_path):
@@ -111,11 +111,11 @@ def test_a_pdf_under_the_caps_is_read(tmp_path):
 
 def test_a_text_file_with_too_many_lines_is_refused(tmp_path):
     path = tmp_path / "lines.txt"
-    path.write_bytes(b"a\n" * MAX_TEXT_LINES)  # 800 kB; 400,001 lines with the last one
-    refused(path, "has 400,001 lines of text, more than the limit of 400,000 lines")
+    path.write_bytes(b"a\n" * MAX_TEXT_LINES)  # 400 kB; 200,001 lines with the last one
+    refused(path, "has 200,001 lines of text, more than the limit of 200,000 lines")
 
 
 def test_a_text_file_with_too_many_characters_is_refused(tmp_path):
     path = tmp_path / "chars.txt"
     path.write_bytes(b"a" * (MAX_TEXT_CHARS + 1))
-    refused(path, "holds more than 10,000,000 characters of text, the limit for one document")
+    refused(path, "holds more than 5,000,000 characters of text, the limit for one document")
