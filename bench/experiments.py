@@ -7,7 +7,7 @@ before the clock starts) and reports seconds and paragraphs/s:
 
 - ``analysis``: our two analyzers over every block, no Whoosh (``scan``, jieba and bigrams);
 - ``jieba``: jieba precise-mode segmentation of the same text (the floor);
-- ``store``: indexer's schema into ``ix.writer(limitmb=256)`` (what indexer.index.store does now);
+- ``store``: indexer's schema into ``ix.writer(limitmb=256)`` (what an update does now);
 - ``limitmb1024``: the same with ``limitmb=1024``;
 - ``procs2``: ``procs=2, multisegment=True, limitmb=256`` (two analysing processes, no merge);
 - ``words_only`` / ``chars_only``: the schema without the ``chars`` / ``words`` field.

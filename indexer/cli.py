@@ -270,6 +270,12 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
         _print_document(doc, blocks, lang)
 
 
+def _checked_base_url(value: str) -> str:
+    from webapp import check_base_url  # ValueError -> click's one-line usage error
+
+    return check_base_url(value)
+
+
 @main.command("serve")
 @click.option("--host", default="127.0.0.1", show_default=True)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -288,9 +294,21 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
     type=click.IntRange(0, 100_000),
     help="Result pages kept in memory (0: none).",
 )
+@click.option(
+    "--base-url",
+    envvar="DOCSEARCH_BASE_URL",
+    show_envvar=True,
+    default="",
+    metavar="URL",
+    type=_checked_base_url,
+    help="The site's public address (https://search.example.org) for opensearch.xml; "
+    "its links are relative without it.",
+)
 @index_option
 @corpus_option
-def serve_command(host, port, threads, workers, cache_size, index_path, corpus_path) -> None:
+def serve_command(
+    host, port, threads, workers, cache_size, base_url, index_path, corpus_path
+) -> None:
     """Serve the search site with waitress (builds the index on first run).
 
     Example: docsearch serve --port 8000 --workers 2
@@ -307,6 +325,7 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
             "CACHE_SIZE": cache_size,
             "CACHE_MB": settings.cache_mb,
             "REOPEN_IN_BACKGROUND": True,
+            "BASE_URL": base_url,
         }
     )
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)

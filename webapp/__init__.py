@@ -8,14 +8,16 @@ by itself when ``docsearch build`` switches in a new one.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, current_app, jsonify, render_template, request
 from werkzeug.exceptions import HTTPException
 
 from indexer import SearchIndex, Settings
 from indexer.errors import StoreError
 from indexer.settings import CACHE_SIZE, DEFAULT_CACHE_MB
 from webapp import i18n
+from webapp.params import MAX_FILTER_VALUES, TooManyValues
 
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
@@ -31,7 +33,9 @@ SECURITY_HEADERS = {
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config["INDEX_DIR"]`` is the index root (default: the settings');
     ``config["CACHE_SIZE"]`` the number of result pages kept in memory, ``config["CACHE_MB"]``
-    the megabytes of posting lists."""
+    the megabytes of posting lists; ``config["BASE_URL"]`` the site's public address
+    (``https://search.example.org``) for the absolute URLs of opensearch.xml, which are relative
+    without it (never taken from the request's Host)."""
     app = Flask(__name__)
     app.config.from_mapping(
         DEBUG=False,
@@ -39,9 +43,11 @@ def create_app(config: dict | None = None) -> Flask:
         JSON_SORT_KEYS=False,
         CACHE_SIZE=CACHE_SIZE,
         CACHE_MB=DEFAULT_CACHE_MB,
+        BASE_URL="",
     )
     if config:
         app.config.update(config)
+    app.config["BASE_URL"] = check_base_url(app.config["BASE_URL"] or "")
     app.json.sort_keys = False
     app.json.ensure_ascii = False
     root = Path(app.config["INDEX_DIR"] or Settings.load().index)
@@ -63,6 +69,36 @@ def create_app(config: dict | None = None) -> Flask:
     return app
 
 
+def check_base_url(value: str) -> str:
+    """A public base URL without its trailing slash ("" stays ""); raises ValueError."""
+    value = value.strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError as err:
+        raise ValueError(f"{value!r} is not a valid URL.") from err
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ValueError(
+            f"{value!r} is not a base URL: give http(s)://host[:port][/path], "
+            "such as https://search.example.org."
+        )
+    return value.rstrip("/")
+
+
+def path_for(endpoint: str, **values) -> str:
+    """`url_for` as a path, without the request's Host: usable when the Host is not valid."""
+    values = {k: v for k, v in values.items() if not k.startswith("_")}
+    adapter = current_app.url_map.bind("localhost", script_name=request.script_root or "/")
+    return adapter.build(endpoint, values)
+
+
+def public_url(endpoint: str, **values) -> str:
+    """An absolute URL under the configured BASE_URL, or a path when none is configured."""
+    return current_app.config["BASE_URL"] + path_for(endpoint, **values)
+
+
 def _security_headers(response: Response) -> Response:
     for name, value in SECURITY_HEADERS.items():
         response.headers.setdefault(name, value)
@@ -76,11 +112,18 @@ def _wants_json() -> bool:
 def _error(status: int, message: str):
     if _wants_json():
         return jsonify({"error": message, "status": status}), status
-    return render_template("error.html", status=status, message=message), status
+    # Error pages build their links without the Host: it may be the very thing that is wrong.
+    page = render_template("error.html", status=status, message=message, url_for=path_for)
+    return page, status
 
 
 def _http_error(err: HTTPException):
-    message = err.description if _wants_json() else i18n.error_message(err.code)
+    if _wants_json():
+        message = err.description
+    elif isinstance(err, TooManyValues):
+        message = i18n.t("too_many_values", name=err.param, n=err.count, max=MAX_FILTER_VALUES)
+    else:
+        message = i18n.error_message(err.code)
     return _error(err.code or 500, message)
 
 

@@ -87,6 +87,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "出错了",
         "not_found": "没有找到这个页面或文件。",
         "bad_request": "请求参数有误。",
+        "too_many_values": (
+            "筛选条件 {name} 的取值太多：每个筛选条件最多 {max} 个（本次请求有 {n} 个）。"
+        ),
         "unavailable": "检索索引暂时不可用，请稍后再试。",
         "home": "返回首页",
         "lang_zh": "中文",
@@ -169,6 +172,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "error": "Something went wrong",
         "not_found": "There is no such page or document.",
         "bad_request": "A parameter of the request is not valid.",
+        "too_many_values": (
+            "Too many values for the filter {name}: "
+            "at most {max} per filter (this request has {n})."
+        ),
         "unavailable": "The search index is not available right now; please try again later.",
         "home": "Back to the search page",
         "lang_zh": "Chinese",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
@@ -16,8 +16,21 @@ from indexer.ingest.symbols import normalize_symbol
 from indexer.query.parse import FILTERS, MAX_QUERY_CHARS
 from indexer.search.ranking import MAX_PAGE, MAX_PAGE_SIZE
 
+MAX_FILTER_VALUES = 20  # values per filter in one request; more is refused (400)
+
 _COMMITTEE = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{0,15}$")
 _YEAR = re.compile(r"^\d{4}$")
+
+
+class TooManyValues(BadRequest):
+    """A filter repeated more than MAX_FILTER_VALUES times in one request."""
+
+    def __init__(self, name: str, count: int) -> None:
+        super().__init__(
+            f"Parameter {name} is given {count} times; at most {MAX_FILTER_VALUES} values are "
+            "allowed per filter."
+        )
+        self.param, self.count = name, count
 
 
 @dataclass
@@ -55,7 +68,10 @@ def _int(args: MultiDict, name: str, default: int, top: int) -> int:
 
 
 def _filter_values(args: MultiDict, name: str) -> list[str]:
-    values = [v.strip() for v in args.getlist(name) if v.strip()]
+    raw = args.getlist(name)
+    if len(raw) > MAX_FILTER_VALUES:  # before any per-value work: the count alone decides
+        raise TooManyValues(name, len(raw))
+    values = [v.strip() for v in raw if v.strip()]
     for value in values:
         if name == "lang" and value not in LANGS:
             raise BadRequest("Parameter lang must be zh or en.")
@@ -80,6 +96,26 @@ def search_args(args: MultiDict) -> SearchArgs:
         filters={name: _filter_values(args, name) for name in FILTERS},
         expand=args.get("expand", "1") != "0",
     )
+
+
+def without(args: SearchArgs, drop: str) -> SearchArgs:
+    """`args` with one filter value removed; `drop` is `name:value` (`year:2017`)."""
+    name, sep, value = drop.partition(":")
+    if not sep or name not in FILTERS:
+        raise BadRequest("Parameter drop must name a filter and a value, such as year:2017.")
+    kept = [v for v in args.filters.get(name, []) if v != value.strip()]
+    return replace(args, page=1, filters={**args.filters, name: kept})
+
+
+def state(args: SearchArgs) -> list[tuple[str, str]]:
+    """The request's parameters (page aside) as name/value pairs, each filter value once."""
+    pairs = [("q", args.q)]
+    pairs += [(name, value) for name in FILTERS for value in args.filters.get(name, [])]
+    if args.page_size != 10:
+        pairs.append(("page_size", str(args.page_size)))
+    if not args.expand:
+        pairs.append(("expand", "0"))
+    return pairs
 
 
 def normalize_label(label: str) -> str:

@@ -10,8 +10,8 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer import Hit, SearchIndex, highlighter
 from indexer.query.parse import MAX_QUERY_CHARS
-from webapp import i18n
-from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args
+from webapp import i18n, public_url
+from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args, state, without
 from webapp.render import pieces, rows
 
 bp = Blueprint("pages", __name__)
@@ -73,6 +73,8 @@ def home():
 @bp.get("/search")
 def search():
     args = search_args(request.args)
+    if "drop" in request.args:  # a filter chip's remove button: answer with the clean URL
+        return redirect(search_url(without(args, request.args["drop"])), 303)
     if not args.q.strip() and not any(args.filters.values()):
         return redirect(url_for("pages.home"))
     if args.too_long:
@@ -94,6 +96,7 @@ def search():
         page_url=lambda page: search_url(args, page=page),
         clear_url=search_url(args, **{name: [] for name in FILTERS}),
         active=[(name, v) for name in FILTERS for v in args.filters.get(name, [])],
+        state=state(args),
         expand_url=search_url(args, expand="0" if args.expand else None),
     )
 
@@ -134,5 +137,5 @@ def document(path: str):
 
 @bp.get("/opensearch.xml")
 def opensearch():
-    body = render_template("opensearch.xml")
+    body = render_template("opensearch.xml", url=public_url)
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 import logging
 import re
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,8 +17,17 @@ from docx.oxml.ns import nsmap
 from lxml import etree
 
 from indexer.errors import SourceError
+from indexer.ingest.limits import MAX_TEXT_CHARS, too_much_text
 
 logger = logging.getLogger(__name__)
+
+_MIB = 1024 * 1024
+# A .docx is a zip: its directory says how large each part is once unpacked, and zipfile never
+# unpacks more than that. python-docx holds every part in memory and parses each XML part
+# (about ten times its size in memory), so XML is capped lower than the whole.
+MAX_UNPACKED_XML_BYTES = 32 * _MIB  # about 15,000 pages of text
+MAX_UNPACKED_BYTES = 128 * _MIB  # XML, images and everything else
+MAX_PARTS = 10_000
 
 _W = "{" + nsmap["w"] + "}"  # the WordprocessingML namespace, as lxml spells tags
 # Subtrees whose text is not part of the visible paragraph text.
@@ -44,6 +54,7 @@ def docx_to_text(data: bytes, name: str, path: Path) -> str:
             "save it as .docx without a password.",
             path=path,
         )
+    _check_unpacked_sizes(data, name, path)
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
@@ -53,8 +64,40 @@ def docx_to_text(data: bytes, name: str, path: Path) -> str:
             f"File {name} could not be read as a Word document: it is damaged or not a .docx file.",
             path=path,
         ) from exc
-    blocks = list(_DocxWalker(document).blocks(body))
+    blocks: list[str] = []
+    chars = 0
+    for block in _DocxWalker(document).blocks(body):
+        chars += len(block) + 2
+        if chars > MAX_TEXT_CHARS:
+            raise too_much_text(name, path)
+        blocks.append(block)
     return "\n\n".join(blocks) + "\n" if blocks else ""
+
+
+def _check_unpacked_sizes(data: bytes, name: str, path: Path) -> None:
+    """Refuse a zip whose directory announces more than the caps (a "zip bomb")."""
+    try:
+        parts = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError, EOFError):
+        return  # not a readable zip: python-docx says the file is damaged
+    if len(parts) > MAX_PARTS:
+        raise SourceError(
+            f"File {name} holds {len(parts):,} zip entries, more than the {MAX_PARTS:,} a Word "
+            "document may have.",
+            path=path,
+        )
+    xml = sum(p.file_size for p in parts if p.filename.lower().endswith((".xml", ".rels")))
+    total = sum(p.file_size for p in parts)
+    for size, limit, what in (
+        (xml, MAX_UNPACKED_XML_BYTES, "of XML"),
+        (total, MAX_UNPACKED_BYTES, "in all"),
+    ):
+        if size > limit:
+            raise SourceError(
+                f"File {name} unpacks to {size / _MIB:,.1f} MB {what}, more than the "
+                f"{limit // _MIB} MB limit for a Word document.",
+                path=path,
+            )
 
 
 class _DocxWalker:

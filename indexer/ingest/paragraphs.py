@@ -32,6 +32,13 @@ _SENTENCE_END = re.compile(r"[。．.！!？?][”\"’')）」』]*$")
 _LEAD_IN = re.compile(r"([：:；;]|以及|\band|\bor)$")
 _CJK = re.compile(r"[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff00-\uffef]")
 _PREPARED = re.compile(r"(编拟|编写|prepared by the Secretariat)\s*$", re.I)
+# PDF extraction puts spaces between the characters of spaced-out headings: 背 景.
+_CJK_SPACES = re.compile(
+    r"(?<=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]) +(?=[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff])"
+)
+# The annex's own title line ("附件", "附件一", "ANNEX", "Annex II"): the page prints the annex
+# title itself, and the annex blocks have it as their section.
+_ANNEX_TITLE = re.compile(r"^(附\s*件\s*[一二三四五六七八九十\d]*|annex(\s+[ivxlc\d]+)?)$", re.I)
 
 
 @dataclass(frozen=True)
@@ -71,25 +78,53 @@ class ParsedText:
         return [b for b in self.blocks if b.kind == "paragraph"]
 
 
+_CJK_RUN = re.compile(_CJK.pattern + "+")
+
+
 def display_width(text: str) -> int:
     """Columns the text takes in a printed line (CJK characters count double)."""
-    return len(text) + len(_CJK.findall(text))
+    return len(text) + sum(map(len, _CJK_RUN.findall(text)))  # runs: far fewer than characters
 
 
-def join_lines(left: str, right: str) -> str:
-    """Join two wrapped lines: no space between CJK characters, one space otherwise."""
-    if not left:
-        return right
-    if not right:
-        return left
-    a, b = left[-1], right[0]
+def _separator(a: str, b: str) -> str:
+    """What goes between a wrapped line ending in `a` and the next one starting with `b`."""
     if a.isspace() or b.isspace():
-        return left + right
+        return ""
     if _CJK.match(a) and _CJK.match(b):
-        return left + right
+        return ""
     if a in "/-–" and not _CJK.match(b):  # a symbol or hyphenated word broken at the line end
-        return left + right
-    return f"{left} {right}"
+        return ""
+    return " "
+
+
+_TAIL = 64  # characters of a growing line kept for the tests on how it ends
+
+
+class _Joined:
+    """A logical line built from wrapped physical lines, in linear time: no space between two
+    CJK characters, one space otherwise (`_separator`).
+
+    The pieces are kept in a list and joined once; the tests on how the line ends look at its
+    last `_TAIL` characters, and its display width is kept as it grows.
+    """
+
+    __slots__ = ("parts", "tail", "width")
+
+    def __init__(self, first: str = "") -> None:
+        self.parts = [first] if first else []
+        self.tail = first[-_TAIL:]
+        self.width = display_width(first)
+
+    def add(self, text: str) -> None:
+        if not text:
+            return
+        piece = (_separator(self.tail[-1], text[0]) if self.tail else "") + text
+        self.parts.append(piece)
+        self.tail = (self.tail + piece)[-_TAIL:]
+        self.width += display_width(piece)
+
+    def __str__(self) -> str:
+        return "".join(self.parts)
 
 
 @dataclass
@@ -234,10 +269,10 @@ def _parse_front(lines: list[str]) -> FrontMatter:
             continue
         else:
             title_lines.append(line)
-    title = ""
+    title = _Joined()
     for line in title_lines:
-        title = join_lines(title, line)
-    return FrontMatter(title=title, **values)
+        title.add(line)
+    return FrontMatter(title=str(title), **values)
 
 
 # --- body ------------------------------------------------------------------------------------
@@ -264,27 +299,41 @@ def _subitem_marker(line: str) -> str | None:
 
 
 class _Splitter:
-    """Walks the body lines once, deciding for each whether it starts or continues a block."""
+    """Walks the body lines once, deciding for each whether it starts or continues a block.
 
-    def __init__(self, full_width: int) -> None:
+    The annex of a document with numbered annex paragraphs is split by one too, whose numbered
+    blocks are of kind "annex" and labelled "annex-1", ... (`kind`, `prefix`).
+    """
+
+    def __init__(
+        self,
+        full_width: int,
+        kind: str = "paragraph",
+        prefix: str = "",
+        section: str = "",
+        headings: int = 0,
+    ) -> None:
         self.full_width = full_width  # 0 when lines are not wrapped (one paragraph per line)
+        self.paragraph_kind = kind
+        self.prefix = prefix
         self.blocks: list[Block] = []
-        self.section = ""
+        self.section = section
         self.kind = ""  # kind of the open block
         self.label = ""
         self.number: int | None = None
-        self.lines: list[str] = []  # logical lines of the open block
+        self.lines: list[_Joined] = []  # logical lines of the open block
         self.last_physical = ""  # the last physical line added to the open block
         self.last_marker = ""  # last sub-item marker inside the open paragraph
         self.next_number = 1
-        self.headings = 0
+        self.headings = headings
 
     # -- block bookkeeping
     def _close(self) -> None:
         if not self.kind:
             return
-        text = "\n".join(self.lines)
+        text = "\n".join(map(str, self.lines))
         if self.kind == "heading":
+            text = _CJK_SPACES.sub("", text)
             self.headings += 1
             self.blocks.append(Block(f"h{self.headings}", "heading", text, self.section))
             self.section = text
@@ -296,22 +345,22 @@ class _Splitter:
     def _open(self, kind: str, first: str, label: str = "", number: int | None = None) -> None:
         self._close()
         self.kind, self.label, self.number = kind, label, number
-        self.lines = [first]
+        self.lines = [_Joined(first)]
         self.last_physical = first
 
     def _continue(self, text: str) -> None:
-        self.lines[-1] = join_lines(self.lines[-1], text)
+        self.lines[-1].add(text)
         self.last_physical = text
 
     def _ended(self) -> bool:
         """Does the open block's text end a sentence at a line that was not simply full?"""
-        if not _SENTENCE_END.search(self.lines[-1]):
+        if not _SENTENCE_END.search(self.lines[-1].tail):
             return False
         return not (self.full_width and display_width(self.last_physical) >= 0.92 * self.full_width)
 
     # -- line decisions
     def _add_subitem(self, text: str, marker: str) -> None:
-        self.lines.append(text)
+        self.lines.append(_Joined(text))
         self.last_physical = text
         self.last_marker = marker
 
@@ -322,13 +371,13 @@ class _Splitter:
         # The next number starts a paragraph; a small gap (a paragraph missing from this version)
         # is accepted after a heading or where the previous paragraph has ended.
         skipped = self.next_number < number <= self.next_number + 2
-        gap = skipped and (self.kind != "paragraph" or self._ended())
+        gap = skipped and (self.kind != self.paragraph_kind or self._ended())
         if number == self.next_number or gap:
             self.next_number = number + 1
-            self._open("paragraph", text, m.group(1), number)
+            self._open(self.paragraph_kind, text, self.prefix + m.group(1), number)
         elif not self.kind:
             self._open("heading", text)
-        elif self.kind == "paragraph":
+        elif self.kind == self.paragraph_kind:
             self._feed_paragraph(text)
         elif self._heading_wraps(text, line.page_break):
             self._continue(text)
@@ -338,7 +387,11 @@ class _Splitter:
     def _feed_paragraph(self, text: str) -> None:
         marker = _subitem_marker(text)
         continues_series = bool(marker) and marker == _next_marker(self.last_marker)
-        starts_series = marker in ("a", "i") and _LEAD_IN.search(self.lines[-1])
+        # A series starts after a lead-in ("…包括：") or, after a sentence, with an item that
+        # reads as one: it ends a clause ("(a) …；") or fills its line. Headings do neither.
+        starts_series = marker in ("a", "i") and (
+            _LEAD_IN.search(self.lines[-1].tail) or self._reads_as_item(text)
+        )
         if continues_series or starts_series:
             self._add_subitem(text, marker)
         elif not self._ended() or (_SENTENCE_END.search(text) and not marker):
@@ -347,12 +400,18 @@ class _Splitter:
         else:
             self._open("heading", text)
 
+    def _reads_as_item(self, text: str) -> bool:
+        if _TERMINAL.search(text):
+            return True
+        return bool(self.full_width) and display_width(text) >= 0.92 * self.full_width
+
     def _heading_wraps(self, text: str, page_break: bool) -> bool:
         """Is `text` the rest of the open heading (a heading wrapped over two lines)?"""
         last = self.lines[-1]
-        if page_break or _subitem_marker(text) or _TERMINAL.search(last) or last[-1] in ")）":
+        ending = last.tail
+        if page_break or _subitem_marker(text) or _TERMINAL.search(ending) or ending[-1] in ")）":
             return False
-        long_line = self.full_width and display_width(last) >= 0.6 * self.full_width
+        long_line = self.full_width and last.width >= 0.6 * self.full_width
         return bool(long_line) or display_width(text) <= 6
 
     def finish(self) -> list[Block]:
@@ -362,7 +421,7 @@ class _Splitter:
 
 def _annex_blocks(lines: list[_Line], section: str, full_width: int) -> list[Block]:
     """One block per annex page; bullets on lines of their own, wrapped lines joined."""
-    pages: list[list[str]] = []
+    pages: list[list[_Joined]] = []
     previous = ""
     for line in lines:
         text, bullet = line.text, line.bullet
@@ -375,14 +434,14 @@ def _annex_blocks(lines: list[_Line], section: str, full_width: int) -> list[Blo
         page = pages[-1]
         wrapped = full_width and display_width(previous) >= 0.8 * full_width
         if bullet:
-            page.append(("• " if bullet == 1 else "◦ ") + text)
+            page.append(_Joined(("• " if bullet == 1 else "◦ ") + text))
         elif page and wrapped:
-            page[-1] = join_lines(page[-1], text)
+            page[-1].add(text)
         else:
-            page.append(text)
+            page.append(_Joined(text))
         previous = text
     return [
-        Block(f"annex-{i}", "annex", "\n".join(page), section)
+        Block(f"annex-{i}", "annex", "\n".join(map(str, page)), section)
         for i, page in enumerate(pages, start=1)
         if page
     ]
@@ -417,5 +476,29 @@ def split_text(text: str) -> ParsedText:
     if front.title:
         blocks.insert(0, Block("title", "title", front.title))
     section = "附件" if front.lang_hint == "zh" else "Annex"
-    blocks.extend(_annex_blocks(annex, section, splitter.full_width))
+    if _has_numbered_paragraphs(annex):
+        blocks.extend(_annex_paragraphs(annex, section, splitter))
+    else:
+        blocks.extend(_annex_blocks(annex, section, splitter.full_width))
     return ParsedText(front, blocks)
+
+
+def _has_numbered_paragraphs(annex: list[_Line]) -> bool:
+    """Does the annex number its paragraphs (1. on its first page, then 2.)? Otherwise it is
+    read page by page (slides, tables)."""
+    first_page_end = next((i for i, ln in enumerate(annex) if i and ln.page_break), len(annex))
+    numbers = [(i, m.group(1)) for i, ln in enumerate(annex) if (m := _NUMBERED.match(ln.text))]
+    starts_early = any(i < first_page_end and n == "1" for i, n in numbers)
+    return starts_early and "2" in {n for _, n in numbers}
+
+
+def _annex_paragraphs(annex: list[_Line], section: str, body: _Splitter) -> list[Block]:
+    """An annex with numbered paragraphs: blocks "annex-1", "annex-2", ... split as the body is;
+    its title line ("附件", "ANNEX") is left out, headings continue the body's numbering."""
+    lines = list(annex)
+    while lines and not _NUMBERED.match(lines[0].text) and _ANNEX_TITLE.match(lines[0].text):
+        lines.pop(0)
+    splitter = _Splitter(body.full_width, "annex", "annex-", section, body.headings)
+    for ln in lines:
+        splitter.feed(ln)
+    return splitter.finish()

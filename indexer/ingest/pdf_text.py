@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import itertools
 import logging
 import re
 from collections.abc import Iterator
@@ -11,11 +12,17 @@ from pathlib import Path
 
 from pdfminer.high_level import extract_pages
 from pdfminer.layout import LAParams, LTContainer, LTTextLine
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfdocument import PDFDocument, PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdfpage import PDFPage
+from pdfminer.pdfparser import PDFParser
 
 from indexer.errors import SourceError
+from indexer.ingest.limits import MAX_TEXT_CHARS, too_much_text
 
 logger = logging.getLogger(__name__)
+
+# Laying out a page costs about 0.05-0.3 s: the count is checked before any page is laid out.
+MAX_PAGES = 1000
 
 _CID = re.compile(r"\(cid:\d+\)")
 # A line that starts a new paragraph even when the spacing above it is tight.
@@ -49,8 +56,15 @@ def pdf_to_text(data: bytes, name: str, path: Path) -> str:
     """Extract a PDF's text: one line per text line, a blank line between paragraphs and pages."""
     if b"%PDF-" not in data[:1024]:
         raise SourceError(f"File {name} is not a PDF file (it has no PDF header).", path=path)
-    pages: list[str] = []
-    layouts = extract_pages(io.BytesIO(data), laparams=_la_params())
+    pages = _count_pages(data)
+    if pages > MAX_PAGES:
+        raise SourceError(
+            f"File {name} has more than {MAX_PAGES:,} pages, the limit for one PDF document.",
+            path=path,
+        )
+    texts: list[str] = []
+    chars = 0
+    layouts = extract_pages(io.BytesIO(data), laparams=_la_params(), maxpages=MAX_PAGES + 1)
     while True:
         try:
             page = next(layouts)
@@ -67,14 +81,32 @@ def pdf_to_text(data: bytes, name: str, path: Path) -> str:
                 f"File {name} could not be read as a PDF: it is damaged or not a valid PDF file.",
                 path=path,
             ) from exc
+        if page.pageid > MAX_PAGES:  # a page tree the count could not read
+            raise SourceError(
+                f"File {name} has more than {MAX_PAGES:,} pages, the limit for one PDF document.",
+                path=path,
+            )
         page_text = _page_text(page)
+        chars += len(page_text) + 3
+        if chars > MAX_TEXT_CHARS:
+            raise too_much_text(name, path)
         if page_text:
-            pages.append(page_text)
-    text = "\n\n\f".join(pages)  # a form feed starts each new page, as the splitter expects
+            texts.append(page_text)
+    text = "\n\n\f".join(texts)  # a form feed starts each new page, as the splitter expects
     text, unmapped = _CID.subn("", text)
     if unmapped:
         logger.warning("%s: dropped %d glyphs that have no Unicode mapping", name, unmapped)
     return text + "\n" if text.strip() else ""
+
+
+def _count_pages(data: bytes) -> int:
+    """The number of pages (at most MAX_PAGES + 1) from the page tree, without laying any out;
+    0 if the file cannot be parsed (extracting then reports why)."""
+    try:
+        document = PDFDocument(PDFParser(io.BytesIO(data)))
+        return sum(1 for _ in itertools.islice(PDFPage.create_pages(document), MAX_PAGES + 1))
+    except Exception:  # noqa: BLE001 - damaged or encrypted: the extraction says which
+        return 0
 
 
 def _page_text(page: LTContainer) -> str:

@@ -25,12 +25,20 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import SourceError
+from indexer.ingest.limits import MAX_BYTES, MAX_TEXT_CHARS, MAX_TEXT_LINES, too_much_text
 
-__all__ = ["MAX_BYTES", "SUPPORTED_SUFFIXES", "SourceError", "SourceText", "read_source"]
+__all__ = [
+    "MAX_BYTES",
+    "MAX_TEXT_CHARS",
+    "MAX_TEXT_LINES",
+    "SUPPORTED_SUFFIXES",
+    "SourceError",
+    "SourceText",
+    "read_source",
+]
 
 logger = logging.getLogger(__name__)
 
-MAX_BYTES: int = 20 * 1024 * 1024
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 
 _MIB = 1024 * 1024
@@ -86,6 +94,15 @@ def read_source(path: Path, *, max_bytes: int = MAX_BYTES) -> SourceText:
         text, encoding = docx_to_text(data, name, path), "docx"
 
     text = _normalise_newlines(text)
+    if len(text) > MAX_TEXT_CHARS:
+        raise too_much_text(name, path)
+    lines = text.count("\n") + 1
+    if lines > MAX_TEXT_LINES:
+        raise SourceError(
+            f"File {name} has {lines:,} lines of text, more than the limit of "
+            f"{MAX_TEXT_LINES:,} lines for one document.",
+            path=path,
+        )
     if not text.strip():
         if encoding in ("pdf", "docx"):
             why = "no extractable text"

@@ -1,5 +1,7 @@
 """The splitter on the seed documents: counts, exact texts, headings, annex, no artefacts."""
 
+import time
+
 import pytest
 
 from indexer.ingest.paragraphs import split_text
@@ -77,7 +79,7 @@ def test_headings_are_blocks_of_their_own_and_sections_of_what_follows(cdip, pbc
     assert not by["3"].text.endswith("贡献")  # the heading is not glued onto ¶3
     assert by["10"].text.endswith("由巴西和法国政府共同主办。")
     assert [b.text for b in pbc.blocks if b.kind == "heading"] == [
-        "背 景",
+        "背景",  # "背 景" in the PDF-extracted text
         "产权组织的发展工作：现行工作模式",
         "加入可持续发展集团和对产权组织发展工作的影响",
         "机遇和挑战",
@@ -144,3 +146,136 @@ def test_a_missing_paragraph_right_after_a_heading():
         ("heading", "h1"),
         ("paragraph", "3"),
     ]
+
+
+# --- work that grows linearly with the lines of one block ------------------------------------
+
+
+def _timed_split(text: str, what: str):
+    started = time.perf_counter()
+    parsed = split_text(text)
+    elapsed = time.perf_counter() - started
+    print(f"split {what}: {text.count(chr(10)):,} lines, {len(text):,} chars in {elapsed:.2f} s")
+    assert elapsed < 10  # a sanity bound only: 16,000 lines took 30 s when this was quadratic
+    return parsed
+
+
+def test_a_chinese_paragraph_wrapped_over_40000_lines():
+    lines = [f"第{i}行的文字内容" for i in range(40_000)]
+    text = "秘书处编拟\n\n1. " + "\n".join(lines) + "。\n\n2. 第二段。\n"
+    parsed = _timed_split(text, "a Chinese paragraph")
+    assert [(b.label, b.text) for b in parsed.numbered] == [
+        ("1", "".join(lines) + "。"),
+        ("2", "第二段。"),
+    ]
+
+
+def test_an_english_paragraph_wrapped_over_40000_lines_and_a_long_heading():
+    lines = [f"the text of line {i} goes on" for i in range(40_000)]
+    text = (
+        "prepared by the Secretariat\n\n1. "
+        + "\n".join(lines)
+        + "\nend.\n\n"  # a short last line: the paragraph ends there
+        + "\n".join(["Tiny"] * 40_000)  # a heading of short lines: each one continues it
+        + "\n\n2. Second.\n"
+    )
+    parsed = _timed_split(text, "an English paragraph and heading")
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("paragraph", " ".join(lines) + " end."),
+        ("heading", " ".join(["Tiny"] * 40_000)),
+        ("paragraph", "Second."),
+    ]
+    assert parsed.blocks[2].section == parsed.blocks[1].text
+
+
+def test_an_annex_page_of_40000_wrapped_lines():
+    body = "\n".join(f"{n}. 第{n}段。" for n in range(1, 31))  # enough lines to know the width
+    lines = [f"附件中第{i}行的文字内容很长很长" for i in range(40_000)]
+    text = "秘书处编拟\n\n" + body + "\n\n[后接附件]\n" + "\n".join(lines) + "\n"
+    parsed = _timed_split(text, "an annex page")
+    annex = [b for b in parsed.blocks if b.kind == "annex"]
+    assert len(annex) == 1 and annex[0].text == "".join(lines)
+
+
+# --- sub-items after a sentence, numbered annexes, spaced-out headings (issue 12) -------------
+
+
+def test_sub_items_after_a_paragraph_that_ends_a_sentence_stay_inside_it():
+    zh = split_text(
+        "秘书处编拟\n\n1. 第一段。\n\n2. 委员会决定如下。\n\n(a) 批准工作计划；\n\n"
+        "(b) 请秘书处下届会议报告。\n\n3. 第三段。\n"
+    )
+    assert [(b.kind, b.label, b.text) for b in zh.blocks] == [
+        ("paragraph", "1", "第一段。"),
+        ("paragraph", "2", "委员会决定如下。\n(a) 批准工作计划；\n(b) 请秘书处下届会议报告。"),
+        ("paragraph", "3", "第三段。"),
+    ]
+    en = split_text(
+        "prepared by the Secretariat\n\n1. First.\n\n2. The Committee decided as follows.\n\n"
+        "(i) to approve the work plan;\n\n(ii) to hear a report at its next session.\n\n"
+        "3. Third.\n"
+    )
+    assert [(b.kind, b.label) for b in en.blocks] == [("paragraph", str(n)) for n in (1, 2, 3)]
+    assert en.blocks[1].text.split("\n") == [
+        "The Committee decided as follows.",
+        "(i) to approve the work plan;",
+        "(ii) to hear a report at its next session.",
+    ]
+
+
+def test_a_lettered_heading_after_a_sentence_is_still_a_heading():
+    parsed = split_text("秘书处编拟\n\n1. 第一段。\n\n（a）WIPO 独自开展的活动\n\n2. 第二段。\n")
+    assert [(b.kind, b.text) for b in parsed.blocks] == [
+        ("paragraph", "第一段。"),
+        ("heading", "（a）WIPO 独自开展的活动"),
+        ("paragraph", "第二段。"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("text", "section", "annex"),
+    [
+        (
+            "秘书处编拟\n\n1. 正文第一段。\n\n2. 正文第二段。\n\n[后接附件]\n\n附件\n\n"
+            "1. 项目时间表。\n\n2. 项目预算：\n\n(a) 人员；\n\n(b) 差旅。\n\n[附件和文件完]\n",
+            "附件",
+            ["项目时间表。", "项目预算：\n(a) 人员；\n(b) 差旅。"],
+        ),
+        (
+            "prepared by the Secretariat\n\n1. First of the body.\n\n2. Second of the body.\n\n"
+            "[Annex follows]\n\nANNEX\n\n1. Project timeline.\n\n2. Project budget:\n\n"
+            "(a) staff;\n\n(b) travel.\n\n[End of Annex and of document]\n",
+            "Annex",
+            ["Project timeline.", "Project budget:\n(a) staff;\n(b) travel."],
+        ),
+    ],
+    ids=["zh", "en"],
+)
+def test_an_annex_with_numbered_paragraphs_is_split_into_them(text, section, annex):
+    parsed = split_text(text)
+    assert [b.label for b in parsed.numbered] == ["1", "2"]
+    blocks = [b for b in parsed.blocks if b.kind == "annex"]
+    assert [(b.label, b.number, b.section, b.text) for b in blocks] == [
+        ("annex-1", 1, section, annex[0]),
+        ("annex-2", 2, section, annex[1]),
+    ]
+    assert "附件\n" not in blocks[0].text and "ANNEX" not in blocks[0].text
+
+
+def test_an_annex_of_slides_stays_one_block_per_page():
+    text = (
+        "秘书处编拟\n\n1. 正文第一段。\n\n[后接附件]\n\n目标概览\n\n• 17个目标\n\n\f"
+        "第二页\n\n1. 列表第一项\n\n2. 列表第二项\n"
+    )
+    blocks = [b for b in split_text(text).blocks if b.kind == "annex"]
+    assert [b.label for b in blocks] == ["annex-1", "annex-2"]
+    assert blocks[1].text.startswith("第二页")
+
+
+def test_spaces_between_chinese_characters_of_a_heading_are_removed():
+    parsed = split_text(
+        "秘书处编拟\n\n背 景\n\n1. 第一段。\n\n机 遇 和 挑 战 （2015 年）\n\n2. 第二段。\n"
+    )
+    headings = [b.text for b in parsed.blocks if b.kind == "heading"]
+    assert headings == ["背景", "机遇和挑战 （2015 年）"]  # only between two CJK characters
+    assert parsed.numbered[0].section == "背景"
