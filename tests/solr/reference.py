@@ -32,12 +32,16 @@ class AnalysedBlocks:
         }
 
     def with_phrase(self, field: str, terms: Sequence[str], positions: Sequence[int]) -> set[str]:
-        offsets = [p - positions[0] for p in positions]
+        """Blocks holding the terms at these relative positions; terms given the same position
+        are alternatives (either may be there), as in Lucene's phrase queries."""
+        wanted: dict[int, set[str]] = defaultdict(set)
+        for term, pos in zip(terms, positions, strict=True):
+            wanted[pos - positions[0]].add(term)
         found = set()
         for key, fields in self.positions.items():
             slots = fields[field]
             for start in list(slots):
-                if all(t in slots.get(start + o, ()) for t, o in zip(terms, offsets, strict=True)):
+                if all(alts & slots.get(start + o, set()) for o, alts in wanted.items()):
                     found.add(key)
                     break
         return found

@@ -16,6 +16,7 @@ from indexer.analysis.terms import CJK_CHARS, phrase_units
 from indexer.backends.solr import solr_document
 from indexer.backends.solr.querytree import (
     And,
+    Boost,
     Filter,
     MatchAll,
     Not,
@@ -53,6 +54,24 @@ def is_cjk(text: str) -> bool:
     return bool(re.fullmatch(f"[{CJK_CHARS}]+", text))
 
 
+def alternatives(ref: AnalysedBlocks) -> tuple[str, str, str]:
+    """A CJK bigram and two different bigrams that each follow it in different blocks."""
+    followers: dict[str, dict[str, set[str]]] = {}
+    for key, fields in ref.positions.items():
+        slots = fields["chars"]
+        for pos, slot in slots.items():
+            for a in slot:
+                for b in slots.get(pos + 1, ()):
+                    if len(a) == len(b) == 2 and is_cjk(a + b):
+                        followers.setdefault(a, {}).setdefault(b, set()).add(key)
+    for a in sorted(followers):
+        found = sorted(followers[a].items())
+        for (b1, in1), (b2, in2) in zip(found, found[1:], strict=False):
+            if in1 - in2 and in2 - in1:
+                return a, b1, b2
+    raise AssertionError("no bigram with two different followers in the corpus")
+
+
 def test_collection_is_two_shards_of_two_replicas_on_two_nodes(
     solr, solr_cluster, blocks_collection, corpus_blocks
 ):
@@ -80,6 +99,12 @@ def test_results_are_ranked_by_score(solr, blocks_collection, ref):
     assert found.total == len(ref.with_term("en", term)) == len(found.scores)
     assert all(a >= b for a, b in zip(found.scores, found.scores[1:], strict=False))
     assert found.scores[0] > 0
+    boosted = solr.search(blocks_collection, Boost(Term("en", term), 2.5), rows=100)
+    assert boosted.keys == found.keys
+    assert all(
+        math.isclose(b, 2.5 * s, rel_tol=1e-5)
+        for b, s in zip(boosted.scores, found.scores, strict=True)
+    )
 
 
 def test_cjk_substring_phrase_over_chars(solr, blocks_collection, ref):
@@ -96,6 +121,15 @@ def test_cjk_substring_phrase_over_chars(solr, blocks_collection, ref):
     assert keys(solr, blocks_collection, backwards) == ref.with_phrase(
         "chars", units[::-1], range(len(units))
     )
+    # terms given the same position are alternatives there: A then (B1 or B2)
+    first, second, third = alternatives(ref)
+    either = ref.with_phrase("chars", [first, second, third], [0, 1, 1])
+    assert either == ref.with_phrase("chars", [first, second], [0, 1]) | ref.with_phrase(
+        "chars", [first, third], [0, 1]
+    )
+    assert keys(solr, blocks_collection, Phrase("chars", [first, second, third], [0, 1, 1])) == (
+        either
+    )
     # and the substring is not a word of its own where jieba kept the longer word
     assert keys(solr, blocks_collection, Term("words", inner)) == ref.with_term("words", inner)
 
@@ -107,8 +141,18 @@ def test_symbol_matches_itself_and_not_its_neighbour(solr, blocks_collection, re
     assert with_wanted and with_neighbour - with_wanted  # the corpus holds both
     assert keys(solr, blocks_collection, Term("words", wanted)) == with_wanted
     assert keys(solr, blocks_collection, Term("chars", wanted)) == ref.with_term("chars", wanted)
-    # its parts are terms at the same position: "cdip" then "17" is not a phrase of the symbol
+    # its parts are terms at the same position
     assert keys(solr, blocks_collection, Term("words", "17")) >= with_wanted
+    either = Phrase("words", [wanted, neighbour], [0, 0])
+    assert keys(solr, blocks_collection, either) == with_wanted | with_neighbour
+    # a phrase from the symbol to the next word: the parts do not shift positions
+    slots = ref.positions[min(with_wanted)]["words"]
+    at = next(pos for pos, slot in sorted(slots.items()) if wanted in slot)
+    following = min(slots[at + 1])
+    phrase = Phrase("words", [wanted, following], [0, 1])
+    expected = ref.with_phrase("words", [wanted, following], [0, 1])
+    assert min(with_wanted) in expected
+    assert keys(solr, blocks_collection, phrase) == expected
 
 
 def test_filters_and_facets(solr, blocks_collection, ref):

@@ -280,12 +280,14 @@ class SolrClient:
         rows: int = 10,
         start: int = 0,
         facets: Sequence[str] = (),
+        facet_limit: int = -1,
         fields: Sequence[str] = (),
     ) -> SearchResult:
         """The ranked keys and scores of `query` (best first; ties by key), plus facet counts.
 
-        `facets` are docValues fields (lang, committee_code, year, unit...): each gets every
-        value with at least one match, most frequent first. `fields` are stored fields to return.
+        `facets` are docValues fields (lang, committee_code, year, unit...): each gets its values
+        with at least one match, most frequent first (at most `facet_limit`; -1: all).
+        `fields` are stored fields to return.
         """
         body: dict = {
             "query": to_dsl(query),
@@ -299,7 +301,7 @@ class SolrClient:
             body["filter"] = [to_dsl(f) for f in filters]
         if facets:
             body["facet"] = {
-                name: {"type": "terms", "field": name, "limit": -1, "mincount": 1}
+                name: {"type": "terms", "field": name, "limit": facet_limit, "mincount": 1}
                 for name in facets
             }
         found = self._request("POST", f"{collection}/select", json=body, retry_reads=True)
