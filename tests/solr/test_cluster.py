@@ -24,7 +24,8 @@ from indexer.backends.solr.querytree import (
     Phrase,
     Term,
 )
-from tests.solr.reference import AnalysedBlocks
+
+from .reference import AnalysedBlocks
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
