@@ -92,6 +92,11 @@ def test_term_queries_match_the_analysed_blocks(solr, blocks_collection, ref):
     for field, term in (("en", english), ("words", chinese)):
         expected = ref.with_term(field, term)
         assert keys(solr, blocks_collection, Term(field, term)) == expected, (field, term)
+    found = solr.search(blocks_collection, Term("words", chinese), fields=["body", "order"])
+    assert found.docs and [d["key"] for d in found.docs] == found.keys
+    for doc in found.docs:
+        assert doc["body"] == ref.value(doc["key"], "body")
+        assert doc["order"] == ref.value(doc["key"], "order")
 
 
 def test_results_are_ranked_by_score(solr, blocks_collection, ref):
@@ -228,6 +233,7 @@ def test_alias_moves_and_documents_are_deleted(solr, blocks_collection, single_s
     assert solr.count("docsearch_live", MatchAll()) == len(ref.keys)
     solr.create_alias("docsearch_live", single_shard)
     assert solr.aliases()["docsearch_live"] == single_shard
+    assert {r.collection for r in solr.replicas("docsearch_live")} == {single_shard}
 
     doc = next(iter(sorted({b["doc"] for b in ref.blocks})))
     gone = {b["key"] for b in ref.blocks if b["doc"] == doc}
