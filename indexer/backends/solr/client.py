@@ -62,7 +62,10 @@ class Replica:
 
 
 class SolrClient:
-    """Talks to a SolrCloud cluster through any of its nodes (base URLs like .../solr)."""
+    """Talks to a SolrCloud cluster through any of its nodes (base URLs like .../solr).
+
+    It keeps one HTTP session (connection pool): use one client per thread.
+    """
 
     def __init__(
         self,
