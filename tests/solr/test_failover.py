@@ -35,6 +35,7 @@ class SearchLoad(threading.Thread):
 
     def run(self):
         while not self.stopping.is_set():
+            expected = self.expected  # what may be seen by a search that starts now
             try:
                 found = self.client.search(self.collection, self.query, rows=10)
             except Exception as exc:  # every failure is a user-visible error: record it
@@ -42,8 +43,8 @@ class SearchLoad(threading.Thread):
                 continue
             if found.partial:
                 self.partial += 1
-            elif found.total not in self.expected:
-                self.failures.append(f"{found.total} matches, not one of {self.expected}")
+            elif found.total not in expected:
+                self.failures.append(f"{found.total} matches, not one of {expected}")
             else:
                 self.answered += 1
 
@@ -116,7 +117,7 @@ def test_killed_node_searches_keep_answering_and_it_rejoins(
         f"{len(load.failures)} failed; node gone from ZooKeeper after {gone_after:.1f} s; "
         f"restarted and all replicas active after {rejoined_after:.1f} s"
     )
-    assert load.failures == []
+    assert not load.failures, load.failures[:5]
     assert load.partial == 0
     assert load.answered > 10
 
