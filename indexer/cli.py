@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.errors import DocsearchError, SettingError
+from indexer.errors import DocsearchError, SettingError, StoreError
 from indexer.index.build import build
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest
@@ -74,8 +74,11 @@ def _corpus_settings(corpus_path: Path | None, index_path: Path | None) -> Setti
     corpus folder (two checkouts must not share an index by accident) unless --force."""
     settings = _settings(corpus_path, index_path)
     force = (click.get_current_context().obj or {}).get("force", False)
-    generation = current_generation(settings.index)
-    built_from = Manifest.load(generation).corpus if generation else ""
+    try:
+        generation = current_generation(settings.index)
+        built_from = Manifest.load(generation).corpus if generation else ""
+    except StoreError:  # a damaged index: `build` must still be able to replace it
+        built_from = ""
     here = str(settings.corpus.expanduser().resolve())
     if built_from and built_from != here and not force:
         raise SettingError(
