@@ -182,6 +182,10 @@ def filter_query(filters: dict[str, list[str]]) -> wq.Query | None:
                 terms.append(wq.Term("committee_code", value.upper()))
             elif name == "year":
                 terms.append(wq.Term("year", value))
+            elif name == "session":
+                terms.append(wq.Term("session_key", value.upper().replace(" ", "/")))
+            elif name == "type":
+                terms.append(wq.Term("doctype", value.lower()))
         if terms:
             parts.append(wq.Or(terms))
     return wq.And(parts) if parts else None

@@ -31,7 +31,16 @@ log = logging.getLogger(__name__)
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
-FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter name
+FACETS = {  # field -> filter name
+    "lang": "lang",
+    "committee_code": "committee",
+    "year": "year",
+    "session_key": "session",
+    "doctype": "type",
+}
+SORTS = ("relevance", "date")
+GROUP_SIZE = 3  # hits shown per document when results are grouped by document
+DATE_FILTERS = ("date_from", "date_to")  # YYYY[-MM[-DD]], inclusive
 OTHER_LANG = {"zh": "en", "en": "zh"}
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
 
@@ -76,10 +85,15 @@ class SearchPage:
     sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
     expansions: list[Expansion] = field(default_factory=list)  # what the glossary added
+    sort: str = "relevance"
+    group: bool = False
+    more: dict[str, int] = field(default_factory=dict)  # grouped: symbol -> hits not shown
+    listed: int | None = None  # grouped: entries in the whole list (pages count these)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        shown = self.total if self.listed is None else self.listed
+        return max(1, -(-shown // self.page_size))
 
     def to_json(self) -> dict:
         return {
@@ -95,6 +109,9 @@ class SearchPage:
             "sections": [hit.to_json() for hit in self.sections],
             "facets": self.facets,
             "expansions": [{"typed": e.typed, "added": list(e.added)} for e in self.expansions],
+            "sort": self.sort,
+            "group": self.group,
+            "more": self.more,
         }
 
 
@@ -225,6 +242,8 @@ class SearchIndex:
         filters: dict[str, list[str]] | None = None,
         expand_terms: bool = True,
         prefer: str | None = None,
+        sort: str = "relevance",
+        group: bool = False,
     ) -> SearchPage:
         """Run a user query: one hit per bilingual unit (symbol, paragraph), best language first.
 
@@ -236,15 +255,16 @@ class SearchIndex:
         started = time.perf_counter()
         searcher = self.searcher()
         flat = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if any(v)))
-        key = (self._generation, text, page, page_size, flat, expand_terms, prefer)
+        key = (self._generation, text, page, page_size, flat, expand_terms, prefer, sort, group)
         with self._lock:
             cached = self._cache.get(key)
             if cached is not None:
                 self._cache.move_to_end(key)
         if cached is not None:
             return replace(cached, took_ms=_ms(started))
-        result = self._search(searcher, text, page, page_size, filters, expand_terms, prefer)
-        result = replace(result, took_ms=_ms(started))
+        order = _Order(sort if sort in SORTS else "relevance", group)
+        result = self._search(searcher, text, page, page_size, filters, expand_terms, prefer, order)
+        result = replace(result, took_ms=_ms(started), sort=order.sort, group=order.group)
         with self._lock:
             if self._cache and next(iter(self._cache))[0] != self._generation:
                 self._cache.clear()
@@ -253,7 +273,9 @@ class SearchIndex:
                 self._cache.popitem(last=False)
         return result
 
-    def _search(self, searcher, text, page, page_size, filters, expand_terms, prefer) -> SearchPage:
+    def _search(
+        self, searcher, text, page, page_size, filters, expand_terms, prefer, order=None
+    ) -> SearchPage:
         """The uncached search (its caller sets took_ms)."""
         parsed = parse_query(text)
         for name, values in (filters or {}).items():
@@ -266,7 +288,7 @@ class SearchIndex:
         page_size = min(max(1, page_size), MAX_PAGE_SIZE)
         prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
         q, pats = build_query(parsed)
-        results = self._run(searcher, q, parsed, page, page_size, prefer)
+        results = self._run(searcher, q, parsed, page, page_size, prefer, order)
         relaxed = False
         if (
             results is not None
@@ -274,7 +296,7 @@ class SearchIndex:
             and any(map(relaxable, parsed.positives))
         ):
             q, pats = build_query(parsed, relaxed=True)
-            results = self._run(searcher, q, parsed, page, page_size, prefer)
+            results = self._run(searcher, q, parsed, page, page_size, prefer, order)
             relaxed = True
         symbol = _symbol_in(searcher, text.strip())
         if results is None:
@@ -293,9 +315,13 @@ class SearchIndex:
             sections=sections,
             facets=results.facets,
             expansions=expansions,
+            more=results.more,
+            listed=results.listed,
         )
 
-    def _run(self, searcher, q, parsed: ParsedQuery, page: int, page_size: int, prefer: str):
+    def _run(
+        self, searcher, q, parsed: ParsedQuery, page: int, page_size: int, prefer: str, order=None
+    ):
         if q is None:
             return None
         scope = filter_query(parsed.filters)
@@ -304,9 +330,13 @@ class SearchIndex:
         elif scope is not None:
             q = wq.And([q, scope])
         data = self._data(searcher)
-        matches = data.engine.evaluate(searcher, q)
+        matches = data.in_dates(data.engine.evaluate(searcher, q), parsed.filters)
         heads = data.heads[matches.docs]
         paragraphs = Matches(matches.docs[~heads], matches.scores[~heads])
+        if order is not None and (order.sort != "relevance" or order.group):
+            return self._run_ordered(
+                searcher, data, matches, heads, paragraphs, page, page_size, prefer, order
+            )
         wanted = page * page_size
         limit = wanted * 2
         while True:  # one hit per unit, ranked by its best score, shown in the query's language
@@ -323,6 +353,24 @@ class SearchIndex:
             top_heads = _top(Matches(matches.docs[heads], matches.scores[heads]), 10)
             sections = list(_per_unit(searcher, top_heads, prefer).values())[:5]
         return _Results(total, items, sections, counts)
+
+    def _run_ordered(
+        self, searcher, data, matches, heads, paragraphs, page, page_size, prefer, order
+    ) -> _Results:
+        """Results sorted by date and/or grouped by document, ordered over every matching unit
+        with the columns (stored fields are read for the page's hits only)."""
+        listing, more = data.order_units(paragraphs, prefer, order)
+        total, counts = data.count(paragraphs.docs)
+        start = (page - 1) * page_size
+        items = [
+            (searcher.stored_fields(int(doc)), float(score))
+            for doc, score in listing[start : start + page_size]
+        ]
+        sections = []
+        if page == 1:
+            top_heads = _top(Matches(matches.docs[heads], matches.scores[heads]), 10)
+            sections = list(_per_unit(searcher, top_heads, prefer).values())[:5]
+        return _Results(total, items, sections, counts, more, len(listing) if order.group else None)
 
     def _unit_hit(self, searcher, stored: dict, score: float | None, pats: list[Pattern]) -> Hit:
         """The hit with its twin in the other language (same symbol and label), if there is one."""
@@ -378,6 +426,32 @@ class SearchIndex:
         ]
         return DocumentView(canonical, versions, blocks)
 
+    def documents(self) -> list[DocumentSummary]:
+        """Every document in the index (all its language versions), newest first.
+
+        Read once per index generation: one stored block per language version, and the
+        paragraph counts from the manifest.
+        """
+        self._index()
+        generation = self._generation
+        cached = getattr(self, "_listing", None)
+        if cached is not None and cached[0] == generation:
+            return cached[1]
+        searcher = self.searcher()
+        versions: dict[str, dict[str, dict]] = {}
+        for entry in self.manifest.get("documents", []):
+            number = searcher.document_number(doc=f"{entry['symbol']}|{entry['lang']}")
+            if number is None:
+                continue
+            stored = dict(searcher.stored_fields(number))
+            stored["paragraphs"] = entry.get("paragraphs", 0)
+            versions.setdefault(entry["symbol"], {})[entry["lang"]] = stored
+        listing = [DocumentSummary.of(symbol, langs) for symbol, langs in versions.items()]
+        listing.sort(key=lambda d: d.symbol)
+        listing.sort(key=lambda d: d.day, reverse=True)
+        self._listing = (generation, listing)
+        return listing
+
     def paragraph(self, symbol: str, label: str) -> list[BlockView]:
         """The block `label` of a document in every language it exists in ([] if none)."""
         doc = self.document(symbol)
@@ -398,6 +472,49 @@ class SearchIndex:
             "languages": sorted({d["lang"] for d in docs}),
             "built": self.manifest.get("built", ""),
         }
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document as a listing shows it: both titles, date, languages, paragraph count."""
+
+    symbol: str
+    titles: dict[str, str]  # lang -> title as the document states it
+    committees: dict[str, str]  # lang -> committee name
+    committee: str  # the code: CDIP
+    session: str  # the session key: CDIP/19
+    date: str  # the date as stated ("" if none)
+    day: str  # YYYY-MM-DD (or YYYY) from the date, else from the meeting's first day
+    year: str
+    doctype: str
+    languages: list[str]
+    paragraphs: int  # numbered paragraphs of the version with most
+
+    @classmethod
+    def of(cls, symbol: str, versions: dict[str, dict]) -> DocumentSummary:
+        first = versions[sorted(versions)[0]]
+        return cls(
+            symbol=symbol,
+            titles={lang: v.get("title", "") for lang, v in sorted(versions.items())},
+            committees={lang: v.get("committee", "") for lang, v in sorted(versions.items())},
+            committee=first.get("committee_code", ""),
+            session=first.get("session_key", ""),
+            date=next((v["date"] for v in versions.values() if v.get("date")), ""),
+            day=max((v.get("day", "") for v in versions.values()), default=""),
+            year=first.get("year", ""),
+            doctype=first.get("doctype", ""),
+            languages=sorted(versions),
+            paragraphs=max(v.get("paragraphs", 0) for v in versions.values()),
+        )
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class _Order:
+    sort: str = "relevance"
+    group: bool = False
 
 
 class _Codes:
@@ -444,8 +561,65 @@ class _SearcherData:
         heads = np.zeros(engine.doc_count, dtype=bool)
         heads[engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
-        columns = {name: _Codes(reader, name) for name in (*FACETS, "unit")}
+        columns = {name: _Codes(reader, name) for name in (*FACETS, "unit", "symbol", "day")}
         return cls(engine, heads, columns)
+
+    def in_dates(self, matches: Matches, filters: dict[str, list[str]]) -> Matches:
+        """Only the matches whose document date lies in filters' date_from..date_to."""
+        low = next(iter(filters.get("date_from", [])), "")
+        high = next(iter(filters.get("date_to", [])), "")
+        if not (low or high):
+            return matches
+        column = self.columns["day"]
+        values = np.array(column.values, dtype=object)
+        inside = values != ""
+        if low:
+            inside &= values >= low
+        if high:  # "2017" takes in every 2017-… date
+            inside &= values <= high + "\uffff"
+        keep = inside[column.codes[matches.docs]]
+        return Matches(matches.docs[keep], matches.scores[keep])
+
+    def order_units(
+        self, paragraphs: Matches, prefer: str, order: _Order
+    ) -> tuple[list[tuple[int, float]], dict[str, int]]:
+        """Every matching unit once, as (docnum shown, unit's best score), in `order`; grouped,
+        at most GROUP_SIZE per document, with how many more each document has."""
+        docs, scores = paragraphs.docs, paragraphs.scores
+        if not len(docs):
+            return [], {}
+        units = self.columns["unit"].codes[docs]
+        langs = self.columns["lang"]
+        other = langs.codes[docs] != (langs.values.index(prefer) if prefer in langs.values else -1)
+        by_unit = np.lexsort((docs, -scores, other, units))  # preferred language first
+        sorted_units = units[by_unit]
+        starts = np.flatnonzero(np.r_[True, sorted_units[1:] != sorted_units[:-1]])
+        shown = docs[by_unit][starts]
+        best = np.maximum.reduceat(scores[by_unit], starts)
+        if order.sort == "date":
+            days = self.columns["day"].codes[shown]  # codes follow the sorted values
+            ranked = np.lexsort((shown, -best, -days))
+        else:
+            ranked = np.lexsort((shown, -best))
+        shown, best = shown[ranked], best[ranked]
+        more: dict[str, int] = {}
+        if order.group:
+            symbols = self.columns["symbol"].codes[shown]
+            _, first_at, inverse = np.unique(symbols, return_index=True, return_inverse=True)
+            grouped = np.argsort(first_at[inverse], kind="stable")
+            shown, best, symbols = shown[grouped], best[grouped], symbols[grouped]
+            starts = np.flatnonzero(np.r_[True, symbols[1:] != symbols[:-1]])
+            sizes = np.diff(np.r_[starts, len(symbols)])
+            rank = np.arange(len(symbols)) - np.repeat(starts, sizes)
+            keep = rank < GROUP_SIZE
+            values = self.columns["symbol"].values
+            more = {
+                values[symbols[s]]: int(n - GROUP_SIZE)
+                for s, n in zip(starts.tolist(), sizes.tolist(), strict=True)
+                if n > GROUP_SIZE
+            }
+            shown, best = shown[keep], best[keep]
+        return list(zip(shown.tolist(), best.tolist(), strict=True)), more
 
     def count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
         """Matching units, and matching blocks per language, committee and year."""
@@ -503,6 +677,8 @@ class _Results:
     items: list[tuple[dict, float | None]]
     sections: list[tuple[dict, float | None]]
     facets: dict[str, dict[str, int]]
+    more: dict[str, int] = field(default_factory=dict)
+    listed: int | None = None
 
 
 def _hit(

@@ -8,8 +8,9 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.analysis.terms import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
 from indexer.ingest.corpus import Document
+from indexer.ingest.facets import document_day, document_type, session_key
 
-SCHEMA_VERSION = 4  # 4: analyzers moved to indexer.backends.whoosh
+SCHEMA_VERSION = 5  # 5: symbol sortable; doctype, session_key and day columns
 
 
 def build_schema() -> Schema:
@@ -17,7 +18,7 @@ def build_schema() -> Schema:
         key=ID(stored=True, unique=True),  # symbol|lang|label
         doc=ID(stored=True),  # symbol|lang: what an update replaces
         unit=ID(stored=True, sortable=True),  # symbol|label: the bilingual unit
-        symbol=ID(stored=True),
+        symbol=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         label=ID(stored=True),
         kind=ID(stored=True),
@@ -38,12 +39,20 @@ def build_schema() -> Schema:
         original_language=STORED,
         source=STORED,
         sha256=STORED,
+        doctype=ID(stored=True, sortable=True),  # report, working-document, decision…
+        session_key=ID(stored=True, sortable=True),  # CDIP/19
+        day=ID(stored=True, sortable=True),  # YYYY-MM-DD (or YYYY): sorts and filters by date
     )
 
 
 def block_fields(doc: Document) -> Iterator[dict]:
     """The Whoosh fields of every block of a document."""
     meta = doc.meta
+    facets = {
+        "doctype": document_type(meta.symbol, [meta.title]),
+        "session_key": session_key(meta.committee_code, meta.session),
+        "day": document_day(meta.date, meta.meeting),
+    }
     for order, block in enumerate(doc.blocks):
         yield {
             "key": f"{meta.symbol}|{meta.lang}|{block.label}",
@@ -70,4 +79,5 @@ def block_fields(doc: Document) -> Iterator[dict]:
             "original_language": meta.original_language,
             "source": doc.source,
             "sha256": doc.sha256,
+            **facets,
         }
