@@ -62,6 +62,8 @@ class Hit:
     date: str = ""
     committee: str = ""
     counterpart: Hit | None = None  # the same paragraph in the other language
+    day: str = ""  # YYYY-MM-DD (or YYYY): the date, else the meeting's first day
+    doctype: str = ""  # report, working-document, …
 
     def to_json(self) -> dict:
         skip = ("segments", "counterpart")  # asdict would deep-copy them only to drop them
@@ -409,6 +411,8 @@ class SearchIndex:
                         "meeting",
                         "original_language",
                         "source",
+                        "day",
+                        "doctype",
                     )
                 },
             )
@@ -700,6 +704,8 @@ def _hit(
         date=stored.get("date", ""),
         committee=stored.get("committee", ""),
         counterpart=counterpart,
+        day=stored.get("day", ""),
+        doctype=stored.get("doctype", ""),
     )
 
 
