@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -55,8 +56,9 @@ def _run_build(corpus: Path, root: Path) -> None:
         except StoreError as err:
             raise click.ClickException(str(err)) from err
     click.echo(
-        f"Indexed {report.documents} document versions, {report.paragraphs} numbered paragraphs "
-        f"({report.blocks} blocks) in {report.seconds:.1f} s into {root}.",
+        f"Indexed {_documents_in(root)} ({_plural(report.documents, 'language file')}), "
+        f"{_plural(report.paragraphs, 'numbered paragraph')} ({report.blocks} blocks) "
+        f"in {report.seconds:.1f} s into {root}.",
         err=True,
     )
     for source, encoding in sorted(report.encodings.items()):
@@ -66,6 +68,18 @@ def _run_build(corpus: Path, root: Path) -> None:
     _print_alignment(root)
     if report.failures:
         raise click.exceptions.Exit(1)
+
+
+def _plural(n: int, word: str) -> str:
+    """`1 paragraph`, `2 paragraphs`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _documents_in(root: Path) -> str:
+    """`2 documents`: distinct symbols in the live generation (each has one file per language)."""
+    generation = current_generation(root)
+    entries = read_manifest(generation).get("documents", []) if generation else []
+    return _plural(len({e["symbol"] for e in entries}), "document")
 
 
 def _print_alignment(root: Path) -> None:
@@ -91,14 +105,24 @@ def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
         corpus = config.corpus_dir(corpus)
         why = "No index yet" if generation is None else "The index is outdated"
         click.echo(f"{why} at {root}: building it from {corpus} …", err=True)
-        try:
-            build(corpus, root)
-        except StoreError as err:
-            raise click.ClickException(str(err)) from err
+        _run_build(corpus, root)
     return SearchIndex(root)
 
 
-@click.group()
+class _Group(click.Group):
+    """The command group; output cut short by a closed pipe (`| head -1`) is not an error."""
+
+    def main(self, *args, **kwargs):
+        try:
+            return super().main(*args, **kwargs)
+        except BrokenPipeError:
+            # Python flushes stdout again at exit: point it at devnull so that raises nothing.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            sys.exit(0)
+
+
+@click.group(cls=_Group)
 @click.option("-v", "--verbose", is_flag=True, help="Log what the indexer does.")
 @click.version_option(package_name="docsearch")
 def main(verbose: bool) -> None:
@@ -118,26 +142,87 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("query", default="")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
-@click.option("--symbol", help="Only this document, e.g. CDIP/19/6.")
+@click.option("--symbol", help="Only this document, e.g. CDIP/19/6 (must be in the index).")
+@click.option("--committee", help="Only this committee, e.g. CDIP.")
+@click.option("--session", help="Only this session, e.g. CDIP/19.")
+@click.option("--year", help="Only documents of this year, e.g. 2017.")
+@click.option("--type", "doctype", help="Only this document type: report, working-document, …")
+@click.option("--from", "date_from", help="Only documents dated on or after, e.g. 2017-05.")
+@click.option("--to", "date_to", help="Only documents dated on or before, e.g. 2021.")
+@click.option(
+    "--sort",
+    default="relevance",
+    show_default=True,
+    type=click.Choice(["relevance", "date"]),
+    help="date: newest first.",
+)
+@click.option("--group", is_flag=True, help="At most 3 paragraphs per document.")
 @click.option(
     "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
 )
 @index_option
-def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_path) -> None:
+def search_command(
+    query,
+    as_json,
+    limit,
+    page,
+    lang,
+    symbol,
+    committee,
+    session,
+    year,
+    doctype,
+    date_from,
+    date_to,
+    sort,
+    group,
+    no_expand,
+    index_path,
+) -> None:
     """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
 
-    Example: docsearch search '"可持续发展集团" lang:zh'
+    Filters are checked as the web site checks them; an empty QUERY needs a filter.
+
+    Example: docsearch search '"可持续发展集团"' --lang zh --sort date
     """
-    filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
+    from indexer.query.options import OptionError, search_options
+
+    given = {
+        "lang": lang,
+        "symbol": symbol,
+        "committee": committee,
+        "session": session,
+        "year": year,
+        "type": doctype,
+        "date_from": date_from,
+        "date_to": date_to,
+    }
+    try:
+        options = search_options(
+            {k: [v] for k, v in given.items() if v is not None}, sort=sort, group=group
+        )
+    except OptionError as err:
+        raise click.UsageError(_option_sentence(str(err))) from err
+    if not query.strip() and not any(options.filters.values()):
+        raise click.UsageError("QUERY is empty: give keywords, a phrase or a filter.")
     try:
         with ensure_index(config.index_dir(index_path)) as index:
+            for wanted in options.filters["symbol"]:
+                if index.document(wanted) is None:
+                    raise click.ClickException(f"No document {wanted} in the index.")
             result = index.search(
-                query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
+                query,
+                page=page,
+                page_size=limit,
+                filters=options.filters,
+                expand_terms=not no_expand,
+                sort=options.sort,
+                group=options.group,
             )
     except (QueryTooLong, StoreError) as err:
         raise click.ClickException(str(err)) from err
@@ -147,14 +232,16 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
     shown = (
         f"{(page - 1) * limit + 1}–{(page - 1) * limit + len(result.hits)}" if result.hits else "0"
     )
-    click.secho(f"{result.total} paragraphs ({shown} shown, {result.took_ms:.0f} ms)", dim=True)
+    summary = f"{_plural(result.total, 'paragraph')} ({shown} shown, {result.took_ms:.0f} ms)"
+    click.secho(summary, dim=True)
     for expansion in result.expansions:
         click.secho(f"also searched for {expansion.typed}: {', '.join(expansion.added)}", dim=True)
     if result.relaxed:
         click.secho(
             "No exact match; paragraphs containing all the words of the query:", fg="yellow"
         )
-    for hit in result.hits:
+    last_of = {hit.symbol: i for i, hit in enumerate(result.hits)}
+    for i, hit in enumerate(result.hits):
         click.echo()
         where = f" · {hit.section}" if hit.section else ""
         click.secho(f"{hit.symbol} ¶{hit.paragraph} ({hit.lang}){where}", bold=True)
@@ -162,27 +249,47 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
         if hit.counterpart:
             click.secho(f"  ({hit.counterpart.lang}) ", dim=True, nl=False)
             click.echo(_styled(hit.counterpart.segments))
+        if last_of[hit.symbol] == i and hit.symbol in result.more:
+            more = result.more[hit.symbol]
+            click.secho(f"  … {more} more in {hit.symbol} (--symbol {hit.symbol})", dim=True)
+
+
+_OPTION_NAMES = {"date_from": "--from", "date_to": "--to", "type": "--type"}
+
+
+def _option_sentence(message: str) -> str:
+    """The web's "Parameter year must be …" as the CLI's "--year must be …"."""
+    for name in ("lang", "symbol", "committee", "session", "year", "type", "date_from", "date_to"):
+        prefix = f"Parameter {name} "
+        if message.startswith(prefix):
+            flag = _OPTION_NAMES.get(name, f"--{name}")
+            rest = message[len(prefix) :]
+            for other, other_flag in _OPTION_NAMES.items():
+                rest = rest.replace(other, other_flag)
+            return f"{flag} {rest}"
+    return message
 
 
 def _styled(segments) -> str:
-    return "".join(click.style(t, fg="yellow", bold=True) if m else t for t, m in segments)
+    """Matches in bold yellow; click drops the colour codes when stdout is not a terminal."""
+    return "".join(
+        click.style(t, fg="yellow", bold=True, underline=True) if m else t for t, m in segments
+    )
 
 
 def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
+    from indexer.ingest.titles import display_title
+
     for version_lang in doc.languages:
         if lang and version_lang != lang:
             continue
         meta = doc.versions[version_lang]
-        click.secho(f"{doc.symbol} ({version_lang}) — {meta['title']}", bold=True)
-        details = " · ".join(
-            v
-            for v in (
-                meta["committee"],
-                meta["session"] and f"session {meta['session']}",
-                meta["date"],
-            )
-            if v
+        title = display_title(meta["title"])
+        click.secho(f"{doc.symbol} ({version_lang}) — {title}", bold=True)
+        session = meta["session"] and (
+            f"第 {meta['session']} 届会议" if version_lang == "zh" else f"session {meta['session']}"
         )
+        details = " · ".join(v for v in (meta["committee"], session, meta["date"]) if v)
         if details:
             click.secho(details, dim=True)
         section = None
@@ -256,10 +363,14 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
     type=click.IntRange(0, 100_000),
     help="Result pages kept in memory (0: none).",
 )
+@click.option("--quiet", is_flag=True, help="Do not log each request to stderr.")
 @index_option
 @corpus_option
-def serve_command(host, port, threads, workers, cache_size, index_path, corpus_path) -> None:
+def serve_command(host, port, threads, workers, cache_size, quiet, index_path, corpus_path) -> None:
     """Serve the search site with waitress (builds the index on first run).
+
+    Each request is logged to stderr in the common log format (--quiet turns that off), and a
+    line says when a new index generation goes live.
 
     Example: docsearch serve --port 8000 --workers 2
     """
@@ -268,9 +379,22 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
 
     root = config.index_dir(index_path)
     ensure_index(root, corpus_path)
+    _log_to_stderr("indexer.search.index")
+    if not quiet:
+        _log_to_stderr("webapp.access")
     app = create_app({"INDEX_DIR": str(root), "CACHE_SIZE": cache_size})
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
-    serve(app, host, port, threads, workers)
+    serve(app, host, port, threads, workers, log_requests=not quiet)
+
+
+def _log_to_stderr(name: str) -> None:
+    """Send a logger's INFO lines to stderr as they are (the server's own log)."""
+    logger = logging.getLogger(name)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 # -- keeping the index in line with the corpus folder (indexer.index.update)
@@ -297,14 +421,15 @@ def _print_update(report, root: Path) -> None:
         say(f"Built the whole index ({report.rebuilt}).")
     if not report.changed:
         say(
-            f"Index is up to date: {report.unchanged} documents unchanged, nothing to do "
+            f"Index is up to date: {_plural(report.unchanged, 'language file')} unchanged, "
+            "nothing to do "
             f"({report.seconds:.2f} s)."
         )
     else:
         say(
             f"Updated {root} in {report.seconds:.2f} s: {len(report.added)} added, "
             f"{len(report.replaced)} replaced, {len(report.removed)} removed, "
-            f"{report.unchanged} unchanged documents; numbered paragraphs "
+            f"{report.unchanged} unchanged language files; numbered paragraphs "
             f"+{report.paragraphs_added} -{report.paragraphs_removed}."
         )
     for label, names in (

@@ -10,22 +10,65 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import socket
 import time
 
 import waitress
+from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 
 from indexer.index.store import StoreError
+from webapp.access import AccessLog
 
 log = logging.getLogger(__name__)
+_RAW = re.compile(rb"[\x80-\xff]")
 
 
-def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None:
-    """Serve until stopped; each process loads the index before it takes requests."""
+class _Utf8RequestParser(HTTPRequestParser):
+    """Accepts raw UTF-8 in the request line (`curl '…?q=技术促进机制'`).
+
+    Browsers percent-encode a URL; curl and scripts often send its bytes as they are, which
+    waitress's URI parser refuses with a text/plain "Bad URI". The bytes are percent-encoded
+    before parsing, which is what a browser would have sent.
+    """
+
+    def parse_header(self, header_plus: bytes) -> None:
+        end = header_plus.find(b"\r\n")
+        if end > 0 and _RAW.search(header_plus, 0, end):
+            line = _RAW.sub(lambda m: b"%%%02X" % m.group()[0], header_plus[:end])
+            header_plus = line + header_plus[end:]
+        super().parse_header(header_plus)
+
+
+class _Channel(HTTPChannel):
+    parser_class = _Utf8RequestParser
+
+
+def make_server(app, host: str = "127.0.0.1", port: int = 0, threads: int = 4, sockets=None):
+    """A waitress server for `app` that also accepts raw UTF-8 request lines."""
+    if sockets is not None:
+        server = waitress.create_server(app, sockets=sockets, threads=threads, ident="docsearch")
+    else:
+        server = waitress.create_server(
+            app, host=host, port=port, threads=threads, ident="docsearch"
+        )
+    server.channel_class = _Channel
+    return server
+
+
+def serve(
+    app, host: str, port: int, threads: int = 4, workers: int = 1, log_requests: bool = True
+) -> None:
+    """Serve until stopped; each process loads the index before it takes requests.
+
+    With `log_requests`, each request is logged (common log format) to `webapp.access`.
+    """
+    wsgi = AccessLog(app) if log_requests else app
     if workers <= 1:
         _warm_up(app)
-        waitress.serve(app, host=host, port=port, threads=threads, ident="docsearch")
+        make_server(wsgi, host, port, threads).run()
         return
     listener = socket.create_server((host, port), backlog=1024)
     children: set[int] = set()
@@ -39,7 +82,7 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
             code = 0
             try:
                 _warm_up(app)
-                waitress.serve(app, sockets=[listener], threads=threads, ident="docsearch")
+                make_server(wsgi, threads=threads, sockets=[listener]).run()
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent
                 log.exception("worker failed")
                 code = 1

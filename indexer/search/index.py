@@ -183,7 +183,13 @@ class SearchIndex:
             with self._lock:
                 if self._ix is None or current_generation(self.root) != self._generation:
                     self._ix, self._generation, self.manifest = open_generation(self.root)
-                    log.info("opened index generation %s", self._generation.name)
+                    counts = self.manifest.get("counts", {})
+                    log.info(
+                        "index generation %s is live (%s language files, %s paragraphs)",
+                        self._generation.name,
+                        counts.get("documents", "?"),
+                        counts.get("paragraphs", "?"),
+                    )
         return self._ix
 
     def _data(self, searcher) -> _SearcherData:
