@@ -112,14 +112,14 @@ def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
 class _Group(click.Group):
     """The command group; output cut short by a closed pipe (`| head -1`) is not an error."""
 
-    def main(self, *args, **kwargs):
+    def invoke(self, ctx: click.Context):
         try:
-            return super().main(*args, **kwargs)
+            return super().invoke(ctx)
         except BrokenPipeError:
             # Python flushes stdout again at exit: point it at devnull so that raises nothing.
             devnull = os.open(os.devnull, os.O_WRONLY)
             os.dup2(devnull, sys.stdout.fileno())
-            sys.exit(0)
+            ctx.exit(0)
 
 
 @click.group(cls=_Group)
