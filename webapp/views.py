@@ -152,12 +152,14 @@ def search():
 @bp.get("/docs")
 def documents():
     listing = list_documents(_index(), request.args)
-    return render_template("documents.html", listing=listing)
+    sort = listing.sort if listing.sort != "date" else None
+    back = url_for("pages.documents", sort=sort, **{k: v for k, v in listing.filters.items() if v})
+    return render_template("documents.html", listing=listing, back=back)
 
 
 def _back_link(raw: str) -> str | None:
-    """A results URL to go back to: only this site's /search page (never another host)."""
-    if raw.startswith("/search?") and "\\" not in raw and not raw.startswith("//"):
+    """A list to go back to: only this site's /search or /docs page (never another host)."""
+    if (raw.startswith(("/search?", "/docs?")) or raw == "/docs") and "\\" not in raw:
         return raw
     return None
 

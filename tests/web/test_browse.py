@@ -7,7 +7,7 @@ from html import unescape
 
 
 def symbols(html: str) -> list[str]:
-    return re.findall(r'<a class="hit-link symbol" href="/doc/[^"]+">([^<]+)</a>', html)
+    return re.findall(r'<a class="hit-link symbol" href="/doc/[^"?]+(?:\?back=[^"]*)?">([^<]+)</a>', html)
 
 
 def test_docs_lists_every_document_newest_first_with_both_titles(client):
@@ -73,3 +73,10 @@ def test_home_links_to_the_list_and_shows_recent_documents(client):
     assert recent == ["WO/PBC/33/PROVISIONAL", "CDIP/19/6"]
     assert "All 2 documents →" in html
     assert 'class="badge provisional"' in html
+
+
+def test_a_document_opened_from_the_list_links_back_to_the_filtered_list(client):
+    html = client.get("/docs?committee=CDIP&ui=en").get_data(as_text=True)
+    link = unescape(re.search(r'<a class="hit-link symbol" href="([^"]+)"', html).group(1))
+    doc = client.get(link).get_data(as_text=True)
+    assert '<p class="back"><a href="/docs?committee=CDIP">' in doc
