@@ -184,8 +184,9 @@ def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, w
     page = context.new_page()
     errors = watch_errors(page)
 
-    def shot(name: str) -> None:
-        page.screenshot(path=str(SCREENSHOTS / f"walk-{width}-{name}.png"), full_page=True)
+    def shot(name: str, full_page: bool = True) -> None:
+        path = SCREENSHOTS / f"walk-{width}-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
 
     try:
         page.goto(base_url + "/")
@@ -194,6 +195,11 @@ def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, w
         page.locator(".browse-link a").click()
         page.wait_for_url("**/docs")
         expect(page.locator(".doc-item")).to_have_count(2)
+        box = page.locator("details.facet-box")
+        if width < 760:  # on a phone the filter lists start folded under their summary
+            expect(box).not_to_have_attribute("open", "")
+            box.locator("summary").click()
+        expect(box).to_have_attribute("open", "")
         page.locator(".facets a", has_text="CDIP").first.click()
         page.wait_for_url("**/docs?committee=CDIP")
         expect(page.locator(".doc-item")).to_have_count(1)
@@ -222,7 +228,7 @@ def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, w
         expect(counter).to_have_text(f"{count} matching paragraphs · 2 of {count}")
         expect(found.nth(1)).to_be_in_viewport()
         label = found.nth(1).get_attribute("id").removeprefix("p")
-        shot("document-find")
+        shot("document-find", full_page=False)  # what the reader sees after "next"
 
         found.nth(1).get_by_role("button", name="Copy citation").first.click()
         expect(page.locator(".status")).to_have_text("Copied")

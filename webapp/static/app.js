@@ -83,3 +83,10 @@
     });
   });
 })();
+
+// On a phone the filter lists start folded so the results come first; chips stay visible.
+(function () {
+  "use strict";
+  if (!window.matchMedia || !window.matchMedia("(max-width: 760px)").matches) { return; }
+  document.querySelectorAll("details.facet-box").forEach(function (box) { box.open = false; });
+})();
