@@ -46,6 +46,7 @@ def _checked_args():
         )
     if not args.q.strip() and not any(args.filters.values()):
         raise BadRequest("Parameter q must not be empty unless a filter is given.")
+    args.check_symbols(current_app.extensions["docsearch"])
     return args
 
 

@@ -33,6 +33,12 @@ class SearchArgs:
     def too_long(self) -> bool:
         return len(self.q) > MAX_QUERY_CHARS
 
+    def check_symbols(self, index: SearchIndex) -> None:
+        """A symbol filter must name a document in the index (as the CLI's --symbol must)."""
+        for symbol in self.filters.get("symbol", []):
+            if not index.symbol_in_index(symbol):
+                raise NotFound(f"No document {symbol} in the index.")
+
     def run(self, index: SearchIndex, page: int | None = None, page_size: int | None = None):
         """The search this request asks for (another page of it if `page` is given)."""
         result: SearchPage = index.search(

@@ -105,6 +105,7 @@ def search():
         message = i18n.t("too_long", max=MAX_QUERY_CHARS, n=len(args.q))
         return render_template("error.html", status=413, message=message, q=args.q[:80]), 413
     index = _index()
+    args.check_symbols(index)
     result = args.run(index)
     link = _linker(index)
     langs = args.filters.get("lang", [])

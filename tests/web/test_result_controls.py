@@ -173,3 +173,11 @@ def test_results_page_links_to_the_exports_with_its_controls(client):
         "/api/export?q=SDG&lang=zh&sort=date&format=csv",
         "/api/export?q=SDG&lang=zh&sort=date&format=json",
     ]
+
+
+def test_unknown_symbol_filter_is_404_on_the_page_and_in_the_api(client):
+    resp = client.get("/api/search?q=SDG&symbol=CDIP/99/1")
+    assert resp.status_code == 404
+    assert resp.get_json()["error"] == "No document CDIP/99/1 in the index."
+    assert client.get("/search?q=SDG&symbol=CDIP/99/1&ui=en").status_code == 404
+    assert client.get("/api/search?q=SDG&symbol=cdip 19 6").get_json()["total"] > 0
