@@ -7,7 +7,8 @@ from html import unescape
 
 
 def symbols(html: str) -> list[str]:
-    return re.findall(r'<a class="hit-link symbol" href="/doc/[^"?]+(?:\?back=[^"]*)?">([^<]+)</a>', html)
+    link = r'<a class="hit-link symbol" href="/doc/[^"?]+(?:\?back=[^"]*)?">([^<]+)</a>'
+    return re.findall(link, html)
 
 
 def test_docs_lists_every_document_newest_first_with_both_titles(client):
