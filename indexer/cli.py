@@ -48,7 +48,9 @@ def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _run_build(corpus: Path, root: Path) -> None:
+def _run_build(corpus: Path, root: Path, exit_on_failures: bool = True) -> None:
+    """Build with a progress bar and a summary on stderr; exit code 1 if a file failed (unless
+    `exit_on_failures` is False: a first-run build before a search or serve goes on)."""
     total = len(discover(corpus)) if corpus.is_dir() else 0
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
         try:
@@ -66,7 +68,7 @@ def _run_build(corpus: Path, root: Path) -> None:
     for failure in report.failures:
         click.secho(f"  skipped {failure.source}: {failure.reason}", fg="yellow", err=True)
     _print_alignment(root)
-    if report.failures:
+    if report.failures and exit_on_failures:
         raise click.exceptions.Exit(1)
 
 
@@ -105,7 +107,7 @@ def ensure_index(root: Path, corpus: Path | None = None) -> SearchIndex:
         corpus = config.corpus_dir(corpus)
         why = "No index yet" if generation is None else "The index is outdated"
         click.echo(f"{why} at {root}: building it from {corpus} …", err=True)
-        _run_build(corpus, root)
+        _run_build(corpus, root, exit_on_failures=False)
     return SearchIndex(root)
 
 
