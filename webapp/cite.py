@@ -1,5 +1,5 @@
-"""References in the interface language: short ("CDIP/19/6, para. 11") and full (organisation,
-title, symbol, date, paragraph, permalink), with a provisional symbol marked as such.
+"""References in the interface language: organisation, title, symbol, date, paragraph and
+permalink, with a provisional symbol marked as such.
 
 Everything returns plain text; templates escape it.
 """
@@ -32,13 +32,6 @@ def symbol_text(ui: str, symbol: str) -> str:
     if not is_provisional(symbol):
         return symbol
     return f"{symbol}{PROVISIONAL['zh']}" if ui == "zh" else f"{symbol} {PROVISIONAL['en']}"
-
-
-def short_citation(ui: str, symbol: str, kind: str, label: str) -> str:
-    """`CDIP/19/6, para. 11` / `CDIP/19/6 号文件第 11 段`."""
-    if ui == "zh":
-        return f"{symbol_text(ui, symbol)} 号文件{where(ui, kind, label)}"
-    return f"{symbol_text(ui, symbol)}, {where(ui, kind, label)}"
 
 
 def format_day(ui: str, day: str) -> str:

@@ -10,7 +10,6 @@ from urllib.parse import urlencode
 from flask import Flask, Response, g, request
 
 from indexer.ingest.titles import display_title
-from webapp import cite
 
 LANGUAGES = ("zh", "en")
 COOKIE = "ui"
@@ -318,11 +317,6 @@ def tn(key: str, n: int, **values) -> str:
     return t(key, n=n, **values)
 
 
-def citation(symbol: str, kind: str, label: str) -> str:
-    """How to cite a paragraph briefly in the interface language (CDIP/19/6, para. 11)."""
-    return cite.short_citation(current(), symbol, kind, label)
-
-
 def filter_label(name: str, value: str) -> str:
     """A filter value as people read it: 中文 / Chinese for `zh`, Report for `report`."""
     if name == "lang" and f"lang_{value}" in STRINGS[current()]:
@@ -369,7 +363,6 @@ def _context() -> dict:
         "t": t,
         "ui": current(),
         "html_lang": HTML_LANG[current()],
-        "citation": citation,
         "tn": tn,
         "filter_label": filter_label,
         "display_title": display_title,
