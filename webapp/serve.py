@@ -13,6 +13,7 @@ import os
 import re
 import signal
 import socket
+import threading
 import time
 
 import waitress
@@ -23,6 +24,7 @@ from indexer.index.store import StoreError
 from webapp.access import AccessLog
 
 log = logging.getLogger(__name__)
+GENERATION_POLL = 1.0  # seconds between looks at the index's CURRENT pointer
 _RAW = re.compile(rb"[\x80-\xff]")
 
 
@@ -68,6 +70,7 @@ def serve(
     wsgi = AccessLog(app) if log_requests else app
     if workers <= 1:
         _warm_up(app)
+        _watch_generations(app)
         make_server(wsgi, host, port, threads).run()
         return
     listener = socket.create_server((host, port), backlog=1024)
@@ -82,6 +85,7 @@ def serve(
             code = 0
             try:
                 _warm_up(app)
+                _watch_generations(app)
                 make_server(wsgi, threads=threads, sockets=[listener]).run()
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent
                 log.exception("worker failed")
@@ -118,3 +122,23 @@ def _warm_up(app) -> None:
         app.extensions["docsearch"].warm_up()
     except StoreError as err:  # no index yet: the pages say so, and it opens once built
         log.warning("%s", err)
+
+
+def _watch_generations(app, interval: float = GENERATION_POLL) -> threading.Thread:
+    """Switch to a new index generation (and log it) as soon as it goes live, not at the next
+    request: a daemon thread looks at the index's CURRENT pointer every `interval` seconds."""
+    index = app.extensions["docsearch"]
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                index.stats()  # reopens, and logs, when CURRENT names another generation
+            except StoreError:
+                pass
+            except Exception:  # noqa: BLE001 - the watcher must outlive a bad moment
+                log.exception("checking for a new index generation failed")
+
+    thread = threading.Thread(target=watch, name="generation-watch", daemon=True)
+    thread.start()
+    return thread

@@ -97,6 +97,10 @@ def test_server_logs_requests_and_new_generations_and_accepts_raw_utf8(corpus, r
             timeout=120,
         )
         assert done.returncode == 0
+        deadline = time.monotonic() + 15  # logged when it goes live, with no request needed
+        while log.read_text().count("is live") < 2 and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert log.read_text().count("is live") >= 2, "the new generation was not announced"
         _get_raw(port, b"/")
         time.sleep(0.3)
     finally:
