@@ -138,7 +138,10 @@ def search():
         sort_urls={s: search_url(args, sort=s, page=None) for s in ("relevance", "date")},
         group_url=search_url(args, group=None if args.group else "1", page=None),
         export_urls={
-            fmt: search_url(args, endpoint="api.export", page=None, page_size=None, format=fmt)
+            # every matching paragraph, in the page's order and filters (not only 3 per document)
+            fmt: search_url(
+                args, endpoint="api.export", page=None, page_size=None, group=None, format=fmt
+            )
             for fmt in ("csv", "json")
         },
         export_limit=api.EXPORT_LIMIT,
