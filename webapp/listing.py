@@ -15,21 +15,38 @@ from indexer.search.index import DocumentSummary, SearchIndex
 LIST_FILTERS = ("committee", "session", "year", "lang", "type")
 LIST_SORTS = ("date", "symbol")
 RECENT = 5  # documents on the home page
+PAGE_SIZE = 50  # documents per page of the list
+MAX_PAGE_SIZE = 500
 
 
 @dataclass
 class Listing:
     """The documents a /docs request shows, with the counts its filter links show."""
 
-    documents: list[DocumentSummary]
+    documents: list[DocumentSummary]  # this page's
     total: int  # documents in the index
     filters: dict[str, list[str]]
     sort: str
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
+    matching: int = 0  # documents the filters keep, over all pages
+    page: int = 1
+    page_size: int = PAGE_SIZE
+
+    @property
+    def size_arg(self) -> int | None:
+        """page_size for links: None when it is the default."""
+        return None if self.page_size == PAGE_SIZE else self.page_size
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.matching // self.page_size))
 
     def to_json(self) -> dict:
         return {
-            "total": len(self.documents),
+            "total": self.matching,
+            "page": self.page,
+            "pages": self.pages,
+            "page_size": self.page_size,
             "sort": self.sort,
             "filters": {k: v for k, v in self.filters.items() if v},
             "facets": self.facets,
@@ -66,6 +83,8 @@ def list_documents(index: SearchIndex, args: MultiDict) -> Listing:
     sort = args.get("sort", "") or "date"
     if sort not in LIST_SORTS:
         raise BadRequest("Parameter sort must be date or symbol.")
+    page = _whole(args.get("page", ""), "page", 1, 10_000)
+    page_size = _whole(args.get("page_size", ""), "page_size", PAGE_SIZE, MAX_PAGE_SIZE)
     everything = index.documents()
 
     def keep(doc: DocumentSummary, skip: str | None = None) -> bool:
@@ -87,4 +106,14 @@ def list_documents(index: SearchIndex, args: MultiDict) -> Listing:
     chosen = [doc for doc in everything if keep(doc)]
     if sort == "symbol":
         chosen.sort(key=lambda d: _symbol_key(d.symbol))
-    return Listing(chosen, len(everything), filters, sort, facets)
+    start = (page - 1) * page_size
+    shown = chosen[start : start + page_size]
+    return Listing(shown, len(everything), filters, sort, facets, len(chosen), page, page_size)
+
+
+def _whole(raw: str, name: str, default: int, top: int) -> int:
+    if raw == "":
+        return default
+    if not raw.isascii() or not raw.isdigit() or not 1 <= int(raw) <= top:
+        raise BadRequest(f"Parameter {name} must be a whole number from 1 to {top}.")
+    return int(raw)

@@ -157,7 +157,9 @@ def search():
 def documents():
     listing = list_documents(_index(), request.args)
     sort = listing.sort if listing.sort != "date" else None
-    back = url_for("pages.documents", sort=sort, **{k: v for k, v in listing.filters.items() if v})
+    page = listing.page if listing.page > 1 else None
+    filters = {k: v for k, v in listing.filters.items() if v}
+    back = url_for("pages.documents", sort=sort, page=page, **filters)
     return render_template("documents.html", listing=listing, back=back)
 
 

@@ -81,3 +81,17 @@ def test_a_document_opened_from_the_list_links_back_to_the_filtered_list(client)
     link = unescape(re.search(r'<a class="hit-link symbol" href="([^"]+)"', html).group(1))
     doc = client.get(link).get_data(as_text=True)
     assert '<p class="back"><a href="/docs?committee=CDIP">' in doc
+
+
+def test_the_list_pages_through_many_documents(client):
+    first = client.get("/api/docs?page_size=1").get_json()
+    second = client.get("/api/docs?page_size=1&page=2").get_json()
+    assert first["total"] == second["total"] == 2 and first["pages"] == 2
+    assert [d["symbol"] for d in first["documents"] + second["documents"]] == [
+        "WO/PBC/33/PROVISIONAL",
+        "CDIP/19/6",
+    ]
+    html = client.get("/docs?page_size=1&ui=en").get_data(as_text=True)
+    assert "2 documents · page 1 of 2" in html
+    assert 'rel="next" href="/docs?page_size=1&amp;page=2"' in html
+    assert client.get("/api/docs?page=0").status_code == 400
