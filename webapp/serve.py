@@ -134,6 +134,7 @@ def _watch_generations(app, interval: float = GENERATION_POLL) -> threading.Thre
             time.sleep(interval)
             try:
                 index.stats()  # reopens, and logs, when CURRENT names another generation
+                index.documents()  # read once per generation: ready before a page asks
             except StoreError:
                 pass
             except Exception:  # noqa: BLE001 - the watcher must outlive a bad moment

@@ -219,6 +219,7 @@ class SearchIndex:
         data = self._data(searcher)
         for fieldname in ("words", "chars", "en"):
             data.engine.lengths(searcher, fieldname)
+        self.documents()  # the document list the home page and /docs show
 
     def __enter__(self) -> SearchIndex:
         return self
