@@ -98,11 +98,16 @@ def export():
     writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS, lineterminator="\r\n")
     writer.writeheader()
     for h in hits:
-        writer.writerow(_row(h))
+        writer.writerow({k: _cell(v) for k, v in _row(h).items()})
     # A byte order mark so that spreadsheet programs read the Chinese text as UTF-8.
     return _download(
         "\ufeff" + out.getvalue(), "text/csv; charset=utf-8", f"{stem or 'docsearch'}.csv"
     )
+
+
+def _cell(value: str) -> str:
+    """A text a spreadsheet would run as a formula (=, +, @) gets a leading apostrophe."""
+    return "'" + value if value[:1] in ("=", "+", "@", "\t", "\r") else value
 
 
 def _extra(hit: Hit) -> dict:

@@ -181,3 +181,13 @@ def test_unknown_symbol_filter_is_404_on_the_page_and_in_the_api(client):
     assert resp.get_json()["error"] == "No document CDIP/99/1 in the index."
     assert client.get("/search?q=SDG&symbol=CDIP/99/1&ui=en").status_code == 404
     assert client.get("/api/search?q=SDG&symbol=cdip 19 6").get_json()["total"] > 0
+
+
+def test_csv_cells_never_start_a_spreadsheet_formula(hostile_client):
+    from webapp.api import _cell
+
+    assert _cell("=HYPERLINK(1)") == "'=HYPERLINK(1)" and _cell("@SUM") == "'@SUM"
+    assert _cell("- a bullet") == "- a bullet" and _cell("技术") == "技术"
+    body = hostile_client.get("/api/export?q=hostile&format=csv").get_data(as_text=True)
+    rows = list(csv.DictReader(io.StringIO(body.lstrip("\ufeff"))))
+    assert rows and all(v[:1] not in "=+@" for row in rows for v in row.values() if v)
