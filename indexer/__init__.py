@@ -21,6 +21,7 @@ __all__ = [
     "BlockView",
     "BuildReport",
     "DocsearchError",
+    "DocumentSummary",
     "DocumentView",
     "Hit",
     "SearchIndex",
@@ -41,6 +42,7 @@ _WHERE = {
     "BlockView": ("indexer.search.results", "BlockView"),
     "BuildReport": ("indexer.index.build", "BuildReport"),
     "DocsearchError": ("indexer.errors", "DocsearchError"),
+    "DocumentSummary": ("indexer.search.results", "DocumentSummary"),
     "DocumentView": ("indexer.search.results", "DocumentView"),
     "Hit": ("indexer.search.results", "Hit"),
     "SearchIndex": ("indexer.search.index", "SearchIndex"),
@@ -66,7 +68,14 @@ if TYPE_CHECKING:
     from indexer.index.update import UpdateReport, update
     from indexer.index.watch import watch
     from indexer.search.index import SearchIndex
-    from indexer.search.results import BlockView, DocumentView, Hit, SearchPage, highlighter
+    from indexer.search.results import (
+        BlockView,
+        DocumentSummary,
+        DocumentView,
+        Hit,
+        SearchPage,
+        highlighter,
+    )
     from indexer.settings import Settings
 
 

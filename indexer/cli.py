@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -25,7 +26,7 @@ from indexer.settings import CACHE_SIZE, CORPUS_ENV, INDEX_ENV, Settings
 
 if TYPE_CHECKING:
     from indexer.search.index import SearchIndex
-    from indexer.search.results import DocumentView
+    from indexer.search.results import DocumentView, SearchPage
 
 SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
@@ -55,7 +56,8 @@ def corpus_option(command):
 
 
 class _Group(click.Group):
-    """Turns every DocsearchError into one sentence on stderr and exit code 1."""
+    """Turns every DocsearchError into one sentence on stderr and exit code 1; output cut short
+    by a closed pipe (`| head -1`) is not an error."""
 
     def invoke(self, ctx: click.Context):
         try:
@@ -63,6 +65,11 @@ class _Group(click.Group):
         except DocsearchError as err:
             message = str(err)
             raise click.ClickException(message[:1].upper() + message[1:]) from err
+        except BrokenPipeError:
+            # Python flushes stdout again at exit: point it at devnull so that raises nothing.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            ctx.exit(0)
 
 
 def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -> Settings:
@@ -92,13 +99,16 @@ def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _run_build(corpus: Path, root: Path) -> None:
+def _run_build(corpus: Path, root: Path, exit_on_failures: bool = True) -> None:
+    """Build with a progress bar and a summary on stderr; exit code 1 if a file failed (unless
+    `exit_on_failures` is False: a first-run build before a search or serve goes on)."""
     total = len(discover(corpus)) if corpus.is_dir() else 0
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
         report = build(corpus, root, progress=lambda doc: bar.update(1))
     click.echo(
-        f"Indexed {report.documents} language files, {report.paragraphs} numbered paragraphs "
-        f"({report.blocks} blocks) in {report.seconds:.1f} s into {root}.",
+        f"Indexed {_documents_in(root)} ({_plural(report.documents, 'language file')}), "
+        f"{_plural(report.paragraphs, 'numbered paragraph')} ({report.blocks} blocks) "
+        f"in {report.seconds:.1f} s into {root}.",
         err=True,
     )
     for source, encoding in sorted(report.encodings.items()):
@@ -106,8 +116,20 @@ def _run_build(corpus: Path, root: Path) -> None:
     for failure in report.failures:
         click.secho(f"  skipped {failure.source}: {failure.reason}", fg="yellow", err=True)
     _print_alignment(root)
-    if report.failures:
+    if report.failures and exit_on_failures:
         raise click.exceptions.Exit(1)
+
+
+def _plural(n: int, word: str) -> str:
+    """`1 paragraph`, `2 paragraphs`."""
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def _documents_in(root: Path) -> str:
+    """`2 documents`: distinct symbols in the live generation (each has one file per language)."""
+    generation = current_generation(root)
+    entries = Manifest.load(generation).documents if generation else []
+    return _plural(len({e.symbol for e in entries}), "document")
 
 
 def _print_alignment(root: Path) -> None:
@@ -134,7 +156,7 @@ def ensure_index(settings: Settings) -> SearchIndex:
     if generation is None or problem:
         why = "No index yet" if generation is None else "The index is outdated"
         click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
-        _run_build(settings.corpus, root)
+        _run_build(settings.corpus, root, exit_on_failures=False)
     return SearchIndex(root, cache_mb=settings.cache_mb)
 
 
@@ -159,40 +181,100 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 
 
 @main.command("search")
-@click.argument("query")
+@click.argument("query", default="")
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--page", default=1, show_default=True, type=click.IntRange(1, 1000))
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
-@click.option("--symbol", help="Only this document, e.g. CDIP/19/6.")
+@click.option("--symbol", help="Only this document, e.g. CDIP/19/6 (must be in the index).")
+@click.option("--committee", help="Only this committee, e.g. CDIP.")
+@click.option("--session", help="Only this session, e.g. CDIP/19.")
+@click.option("--year", help="Only documents of this year, e.g. 2017.")
+@click.option("--type", "doctype", help="Only this document type: report, working-document, …")
+@click.option("--from", "date_from", help="Only documents dated on or after, e.g. 2017-05.")
+@click.option("--to", "date_to", help="Only documents dated on or before, e.g. 2021.")
+@click.option(
+    "--sort",
+    default="relevance",
+    show_default=True,
+    type=click.Choice(["relevance", "date"]),
+    help="date: newest first.",
+)
+@click.option("--group", is_flag=True, help="At most 3 paragraphs per document.")
 @click.option(
     "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
 )
 @index_option
-def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_path) -> None:
+def search_command(
+    query,
+    as_json,
+    limit,
+    page,
+    lang,
+    symbol,
+    committee,
+    session,
+    year,
+    doctype,
+    date_from,
+    date_to,
+    sort,
+    group,
+    no_expand,
+    index_path,
+) -> None:
     """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
 
-    Example: docsearch search '"可持续发展集团" lang:zh'
+    Filters are checked as the web site checks them; an empty QUERY needs a filter.
+
+    Example: docsearch search '"可持续发展集团"' --lang zh --sort date
     """
-    filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
+    from indexer.query.options import OptionError, search_options
+
+    given = dict(lang=lang, symbol=symbol, committee=committee, session=session, year=year)
+    given.update(type=doctype, date_from=date_from, date_to=date_to)
+    try:
+        options = search_options(
+            {k: [v] for k, v in given.items() if v is not None}, sort=sort, group=group
+        )
+    except OptionError as err:
+        raise click.UsageError(_option_sentence(str(err))) from err
+    if not query.strip() and not any(options.filters.values()):
+        raise click.UsageError("QUERY is empty: give keywords, a phrase or a filter.")
     with ensure_index(_settings(index_path=index_path)) as index:
+        for wanted in options.filters["symbol"]:
+            if index.document(wanted) is None:
+                raise click.ClickException(f"No document {wanted} in the index.")
         result = index.search(
-            query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
+            query,
+            page=page,
+            page_size=limit,
+            filters=options.filters,
+            expand_terms=not no_expand,
+            sort=options.sort,
+            group=options.group,
         )
     if as_json:
         _echo_json(result.to_json())
-        return
+    else:
+        _print_results(result, page, limit)
+
+
+def _print_results(result: SearchPage, page: int, limit: int) -> None:
+    """A page of results for a terminal: a summary line, then each hit and its counterpart."""
     shown = (
         f"{(page - 1) * limit + 1}–{(page - 1) * limit + len(result.hits)}" if result.hits else "0"
     )
-    click.secho(f"{result.total} paragraphs ({shown} shown, {result.took_ms:.0f} ms)", dim=True)
+    summary = f"{_plural(result.total, 'paragraph')} ({shown} shown, {result.took_ms:.0f} ms)"
+    click.secho(summary, dim=True)
     for expansion in result.expansions:
         click.secho(f"also searched for {expansion.typed}: {', '.join(expansion.added)}", dim=True)
     if result.relaxed:
         click.secho(
             "No exact match; paragraphs containing all the words of the query:", fg="yellow"
         )
-    for hit in result.hits:
+    last_of = {hit.symbol: i for i, hit in enumerate(result.hits)}
+    for i, hit in enumerate(result.hits):
         click.echo()
         where = f" · {hit.section}" if hit.section else ""
         click.secho(f"{hit.symbol} ¶{hit.paragraph} ({hit.lang}){where}", bold=True)
@@ -200,27 +282,47 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
         if hit.counterpart:
             click.secho(f"  ({hit.counterpart.lang}) ", dim=True, nl=False)
             click.echo(_styled(hit.counterpart.segments))
+        if last_of[hit.symbol] == i and hit.symbol in result.more:
+            more = result.more[hit.symbol]
+            click.secho(f"  … {more} more in {hit.symbol} (--symbol {hit.symbol})", dim=True)
+
+
+_OPTION_NAMES = {"date_from": "--from", "date_to": "--to", "type": "--type"}
+
+
+def _option_sentence(message: str) -> str:
+    """The web's "Parameter year must be …" as the CLI's "--year must be …"."""
+    for name in ("lang", "symbol", "committee", "session", "year", "type", "date_from", "date_to"):
+        prefix = f"Parameter {name} "
+        if message.startswith(prefix):
+            flag = _OPTION_NAMES.get(name, f"--{name}")
+            rest = message[len(prefix) :]
+            for other, other_flag in _OPTION_NAMES.items():
+                rest = rest.replace(other, other_flag)
+            return f"{flag} {rest}"
+    return message
 
 
 def _styled(segments) -> str:
-    return "".join(click.style(t, fg="yellow", bold=True) if m else t for t, m in segments)
+    """Matches in bold yellow; click drops the colour codes when stdout is not a terminal."""
+    return "".join(
+        click.style(t, fg="yellow", bold=True, underline=True) if m else t for t, m in segments
+    )
 
 
 def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
+    from indexer.search.titles import display_title
+
     for version_lang in doc.languages:
         if lang and version_lang != lang:
             continue
         meta = doc.versions[version_lang]
-        click.secho(f"{doc.symbol} ({version_lang}) — {meta['title']}", bold=True)
-        details = " · ".join(
-            v
-            for v in (
-                meta["committee"],
-                meta["session"] and f"session {meta['session']}",
-                meta["date"],
-            )
-            if v
+        title = display_title(meta["title"])
+        click.secho(f"{doc.symbol} ({version_lang}) — {title}", bold=True)
+        session = meta["session"] and (
+            f"第 {meta['session']} 届会议" if version_lang == "zh" else f"session {meta['session']}"
         )
+        details = " · ".join(v for v in (meta["committee"], session, meta["date"]) if v)
         if details:
             click.secho(details, dim=True)
         section = None
@@ -307,12 +409,16 @@ def _checked_base_url(value: str) -> str:
     help="The site's public address (https://search.example.org) for opensearch.xml; "
     "its links are relative without it.",
 )
+@click.option("--quiet", is_flag=True, help="Do not log each request to stderr.")
 @index_option
 @corpus_option
 def serve_command(
-    host, port, threads, workers, cache_size, base_url, index_path, corpus_path
+    host, port, threads, workers, cache_size, base_url, quiet, index_path, corpus_path
 ) -> None:
     """Serve the search site with waitress (builds the index on first run).
+
+    Each request is logged to stderr in the common log format (--quiet turns that off), and a
+    line says when a new index generation goes live.
 
     Example: docsearch serve --port 8000 --workers 2
     """
@@ -322,6 +428,9 @@ def serve_command(
     settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
     ensure_index(settings).close()
+    _log_to_stderr("indexer.search.index")
+    if not quiet:
+        _log_to_stderr("webapp.access")
     app = create_app(
         {
             "INDEX_DIR": str(root),
@@ -332,7 +441,17 @@ def serve_command(
         }
     )
     click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
-    serve(app, host, port, threads, workers)
+    serve(app, host, port, threads, workers, log_requests=not quiet)
+
+
+def _log_to_stderr(name: str) -> None:
+    """Send a logger's INFO lines to stderr as they are (the server's own log)."""
+    logger = logging.getLogger(name)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 # -- keeping the index in line with the corpus folder (indexer.index.update)
@@ -345,14 +464,15 @@ def _print_update(report, root: Path) -> None:
         say(f"Built the whole index ({report.rebuilt}).")
     if not report.changed:
         say(
-            f"Index is up to date: {report.unchanged} documents unchanged, nothing to do "
+            f"Index is up to date: {_plural(report.unchanged, 'language file')} unchanged, "
+            "nothing to do "
             f"({report.seconds:.2f} s)."
         )
     else:
         say(
             f"Updated {root} in {report.seconds:.2f} s: {len(report.added)} added, "
             f"{len(report.replaced)} replaced, {len(report.removed)} removed, "
-            f"{report.unchanged} unchanged documents; numbered paragraphs "
+            f"{report.unchanged} unchanged language files; numbered paragraphs "
             f"+{report.paragraphs_added} -{report.paragraphs_removed}."
         )
     for label, names in (

@@ -9,6 +9,8 @@ from urllib.parse import urlencode
 
 from flask import Flask, Response, g, request
 
+from indexer.search.titles import display_title
+
 LANGUAGES = ("zh", "en")
 COOKIE = "ui"
 HTML_LANG = {"zh": "zh-CN", "en": "en"}
@@ -94,6 +96,65 @@ STRINGS: dict[str, dict[str, str]] = {
         "home": "返回首页",
         "lang_zh": "中文",
         "lang_en": "英文",
+        "browse": "浏览文件",
+        "docs_title": "全部文件",
+        "recent": "最新文件",
+        "all_docs": "查看全部 {n} 份文件 →",
+        "docs_count": "共 {n} 份文件",
+        "sort": "排序",
+        "sort_relevance": "相关度",
+        "sort_date": "日期（最新在前）",
+        "sort_symbol": "文件号",
+        "group": "按文件归并",
+        "grouped_note": "每份文件最多显示 {n} 段。",
+        "more_in_doc": "本文件另有 {n} 段匹配 →",
+        "filter_session": "会议届次",
+        "filter_type": "文件类型",
+        "filter_date": "日期",
+        "filter_date_from": "自 {value}",
+        "filter_date_to": "至 {value}",
+        "date_from": "起",
+        "date_to": "止",
+        "apply": "应用",
+        "all": "全部",
+        "type_report": "报告",
+        "type_working-document": "工作文件",
+        "type_decision": "决定",
+        "type_resolution": "决议",
+        "type_draft": "草案",
+        "type_summary": "主席总结",
+        "type_agenda": "议程",
+        "type_information": "资料文件",
+        "export": "导出结果",
+        "export_note": "全部页面，最多 {n} 条",
+        "toc": "目录",
+        "find_in_doc": "在本文件中搜索",
+        "find_placeholder": "本文件中的词语",
+        "find": "查找",
+        "doc_hits": "{n} 段匹配",
+        "doc_hit_at": "第 {i} / {n} 段",
+        "doc_no_hits": "本文件中没有与“{q}”匹配的段落。",
+        "prev_hit": "上一处",
+        "next_hit": "下一处",
+        "clear_find": "清除",
+        "back_results": "← 返回检索结果",
+        "prev_para": "← 上一段",
+        "next_para": "下一段 →",
+        "provisional": "暂定文件号",
+        "provisional_note": "该文件号尚未确认；引用时会注明。",
+        "session_n": "第 {n} 届会议",
+        "paragraph_count": "段落数",
+        "n_paragraphs": "{n} 段",
+        "title": "标题",
+        "filtered": "筛选结果",
+        "no_docs": "没有符合这些条件的文件。",
+        "reset": "重置",
+        "filters_more": "按语言、类型、委员会、届次、年份、日期筛选",
+        "filters_more_docs": "按委员会、届次、年份、语言、类型筛选",
+        "cite_doc": "复制文件引用",
+        "total_one": "共 1 段，用时 {ms} 毫秒",
+        "doc_hits_one": "1 段匹配",
+        "docs_count_one": "共 1 份文件",
     },
     "en": {
         "site": "Meeting Documents Search",
@@ -180,6 +241,66 @@ STRINGS: dict[str, dict[str, str]] = {
         "home": "Back to the search page",
         "lang_zh": "Chinese",
         "lang_en": "English",
+        "browse": "Browse documents",
+        "docs_title": "All documents",
+        "recent": "Recent documents",
+        "all_docs": "All {n} documents →",
+        "docs_count": "{n} documents",
+        "sort": "Sort",
+        "sort_relevance": "Relevance",
+        "sort_date": "Date (newest first)",
+        "sort_symbol": "Symbol",
+        "group": "Group by document",
+        "grouped_note": "At most {n} paragraphs per document.",
+        "more_in_doc": "{n} more in this document →",
+        "filter_session": "Session",
+        "filter_type": "Document type",
+        "filter_date": "Date",
+        "filter_date_from": "from {value}",
+        "filter_date_to": "to {value}",
+        "date_from": "From",
+        "date_to": "To",
+        "apply": "Apply",
+        "all": "All",
+        "type_report": "Report",
+        "type_working-document": "Working document",
+        "type_decision": "Decision",
+        "type_resolution": "Resolution",
+        "type_draft": "Draft",
+        "type_summary": "Summary by the Chair",
+        "type_agenda": "Agenda",
+        "type_information": "Information document",
+        "export": "Export results",
+        "export_note": "all pages, up to {n}",
+        "toc": "Contents",
+        "find_in_doc": "Search in this document",
+        "find_placeholder": "words in this document",
+        "find": "Find",
+        "doc_hits": "{n} matching paragraphs",
+        "doc_hit_at": "{i} of {n}",
+        "doc_no_hits": "No paragraph of this document matches “{q}”.",
+        "prev_hit": "Previous",
+        "next_hit": "Next",
+        "clear_find": "Clear",
+        "back_results": "← Back to results",
+        "prev_para": "← Previous paragraph",
+        "next_para": "Next paragraph →",
+        "provisional": "Provisional symbol",
+        "provisional_note": "This symbol has not been confirmed; citations say so.",
+        "session_n": "session {n}",
+        "paragraph_count": "Paragraphs",
+        "n_paragraphs": "{n} paragraphs",
+        "n_paragraphs_one": "1 paragraph",
+        "title": "Title",
+        "filtered": "Filtered results",
+        "no_docs": "No document matches these filters.",
+        "reset": "Reset",
+        "filters_more": "By language, type, committee, session, year, date",
+        "filters_more_docs": "By committee, session, year, language, type",
+        "cite_doc": "Copy citation",
+        "total_one": "1 paragraph in {ms} ms",
+        "doc_hits_one": "1 matching paragraph",
+        "docs_count_one": "1 document",
     },
 }
 
@@ -195,14 +316,23 @@ def t(key: str, **values) -> str:
     return text.format(**values) if values else text
 
 
-def citation(symbol: str, kind: str, label: str) -> str:
-    """How to cite a paragraph in the interface language (CDIP/19/6, para. 11)."""
-    number = label.removeprefix("annex-")
-    if current() == "zh":
-        where = f"附件第{number}段" if kind == "annex" else f"第{number}段"
-        return f"{symbol}号文件{where}"
-    where = f"Annex, para. {number}" if kind == "annex" else f"para. {number}"
-    return f"{symbol}, {where}"
+def tn(key: str, n: int, **values) -> str:
+    """`key` with the count `n`; the `key_one` string when n is 1 (English singular)."""
+    one = f"{key}_one"
+    if n == 1 and one in STRINGS[current()]:
+        return t(one, n=n, **values)
+    return t(key, n=n, **values)
+
+
+def filter_label(name: str, value: str) -> str:
+    """A filter value as people read it: 中文 / Chinese for `zh`, Report for `report`."""
+    if name == "lang" and f"lang_{value}" in STRINGS[current()]:
+        return t(f"lang_{value}")
+    if name == "type" and f"type_{value}" in STRINGS[current()]:
+        return t(f"type_{value}")
+    if name in ("date_from", "date_to"):
+        return t(f"filter_{name}", value=value)
+    return value
 
 
 def error_message(status: int | None) -> str:
@@ -240,7 +370,9 @@ def _context() -> dict:
         "t": t,
         "ui": current(),
         "html_lang": HTML_LANG[current()],
-        "citation": citation,
+        "tn": tn,
+        "filter_label": filter_label,
+        "display_title": display_title,
         "switch_url": switch_url,
     }
 

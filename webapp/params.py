@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass, field, replace
 
@@ -10,16 +9,24 @@ from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer import DocumentView, SearchIndex, SearchPage
-from indexer.errors import SymbolError
 from indexer.ingest.corpus import LANGUAGES as LANGS
-from indexer.ingest.symbols import normalize_symbol
-from indexer.query.parse import FILTERS, MAX_QUERY_CHARS
+from indexer.query.options import OPTION_FILTERS as FILTERS
+from indexer.query.options import OptionError, search_options
+from indexer.query.parse import MAX_QUERY_CHARS
 from indexer.search.ranking import MAX_PAGE, MAX_PAGE_SIZE
 
-MAX_FILTER_VALUES = 20  # values per filter in one request; more is refused (400)
+__all__ = [
+    "FILTERS",
+    "LANGS",
+    "SearchArgs",
+    "normalize_label",
+    "resolve",
+    "search_args",
+    "state",
+    "without",
+]
 
-_COMMITTEE = re.compile(r"^[A-Za-z][A-Za-z0-9\-]{0,15}$")
-_YEAR = re.compile(r"^\d{4}$")
+MAX_FILTER_VALUES = 20  # values per filter in one request; more is refused (400)
 
 
 class TooManyValues(BadRequest):
@@ -42,20 +49,31 @@ class SearchArgs:
     page_size: int = 10
     filters: dict[str, list[str]] = field(default_factory=dict)
     expand: bool = True  # add glossary equivalents (expand=0 turns it off)
+    sort: str = "relevance"  # or "date" (newest first)
+    group: bool = False  # at most GROUP_SIZE hits per document
 
     @property
     def too_long(self) -> bool:
         return len(self.q) > MAX_QUERY_CHARS
 
-    def run(self, index: SearchIndex) -> SearchPage:
-        """The search this request asks for."""
-        return index.search(
+    def check_symbols(self, index: SearchIndex) -> None:
+        """A symbol filter must name a document in the index (as the CLI's --symbol must)."""
+        for symbol in self.filters.get("symbol", []):
+            if not index.symbol_in_index(symbol):
+                raise NotFound(f"No document {symbol} in the index.")
+
+    def run(self, index: SearchIndex, page: int | None = None, page_size: int | None = None):
+        """The search this request asks for (another page of it if `page` is given)."""
+        result: SearchPage = index.search(
             self.q,
-            page=self.page,
-            page_size=self.page_size,
+            page=page or self.page,
+            page_size=page_size or self.page_size,
             filters=self.filters,
             expand_terms=self.expand,
+            sort=self.sort,
+            group=self.group,
         )
+        return result
 
 
 def _int(args: MultiDict, name: str, default: int, top: int) -> int:
@@ -67,34 +85,37 @@ def _int(args: MultiDict, name: str, default: int, top: int) -> int:
     return int(raw)
 
 
-def _filter_values(args: MultiDict, name: str) -> list[str]:
-    raw = args.getlist(name)
-    if len(raw) > MAX_FILTER_VALUES:  # before any per-value work: the count alone decides
-        raise TooManyValues(name, len(raw))
-    values = [v.strip() for v in raw if v.strip()]
-    for value in values:
-        if name == "lang" and value not in LANGS:
-            raise BadRequest("Parameter lang must be zh or en.")
-        if name == "year" and not _YEAR.match(value):
-            raise BadRequest("Parameter year must be a four-digit year.")
-        if name == "committee" and not _COMMITTEE.match(value):
-            raise BadRequest("Parameter committee must be a committee code such as CDIP.")
-        if name == "symbol":
-            try:
-                normalize_symbol(value)
-            except SymbolError as err:
-                raise BadRequest("Parameter symbol must be a document symbol.") from err
-    return list(dict.fromkeys(values))
+def _flag(args: MultiDict, name: str, default: bool) -> bool:
+    raw = args.get(name, "")
+    if raw == "":
+        return default
+    if raw not in ("0", "1"):
+        raise BadRequest(f"Parameter {name} must be 0 or 1.")
+    return raw == "1"
 
 
 def search_args(args: MultiDict) -> SearchArgs:
-    """Validate q, page, page_size, expand and the filters lang, symbol, committee, year."""
+    """Validate q, page, page_size, expand, sort, group and the filters (see FILTERS)."""
+    for name in FILTERS:  # before any per-value work: the count alone decides
+        count = len(args.getlist(name))
+        if count > MAX_FILTER_VALUES:
+            raise TooManyValues(name, count)
+    try:
+        options = search_options(
+            {name: args.getlist(name) for name in FILTERS},
+            sort=args.get("sort", "") or "relevance",
+            group=_flag(args, "group", False),
+        )
+    except OptionError as err:
+        raise BadRequest(str(err)) from err
     return SearchArgs(
         q=args.get("q", ""),
         page=_int(args, "page", 1, MAX_PAGE),
         page_size=_int(args, "page_size", 10, MAX_PAGE_SIZE),
-        filters={name: _filter_values(args, name) for name in FILTERS},
+        filters=options.filters,
         expand=args.get("expand", "1") != "0",
+        sort=options.sort,
+        group=options.group,
     )
 
 
@@ -115,6 +136,10 @@ def state(args: SearchArgs) -> list[tuple[str, str]]:
         pairs.append(("page_size", str(args.page_size)))
     if not args.expand:
         pairs.append(("expand", "0"))
+    if args.sort != "relevance":
+        pairs.append(("sort", args.sort))
+    if args.group:
+        pairs.append(("group", "1"))
     return pairs
 
 

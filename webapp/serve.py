@@ -4,18 +4,18 @@ Searches are Python work, so one process answers one search at a time whatever i
 threads. With `workers` > 1 the parent opens the socket, forks the workers (each with its own
 index handle and caches), restarts any that dies, and stops them all on SIGTERM or Ctrl-C.
 
-The responses waitress writes itself, without asking the app (400 for a malformed request, 431
-for headers over its limit, 413 for a body over its limit, 500 when the app raises), carry the
-same security headers as the app's: a WSGI middleware never sees them, so the servers' channels
-use an error task that adds them (`HTTPChannel.error_task_class`, a class attribute waitress
-provides for this).
+Every process serves through one waitress channel class that (1) accepts raw UTF-8 in the
+request line, as curl and scripts send it, and (2) adds the security headers to the responses
+waitress writes itself without asking the app (400 for a malformed request, 431 for headers
+over its limit, 413 for a body over its limit, 500 when the app raises): a WSGI middleware never
+sees those, so the channel's error task (`HTTPChannel.error_task_class`) adds them.
 
 Why not gunicorn's arbiter: measured side by side (`python -m bench --paragraphs 20000 --index
 … --no-baseline --no-update`, 4 clients, 2 workers, run twice each, interleaved) it served the
 same load (31.5 and 53.0 req/s, p95 330 and 204 ms) as this supervisor (34.1 and 25.7 req/s,
 p95 293 and 343 ms: the machine's load, 21, decided the spread), while its workers would be a
-second HTTP server beside waitress, without the security headers and request handling set up
-here. Forty lines of fork and wait cost less than two servers.
+second HTTP server beside waitress, without the request handling set up here. Forty lines of
+fork and wait cost less than two servers.
 """
 
 from __future__ import annotations
@@ -23,19 +23,41 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+import re
 import signal
 import socket
+import threading
 import time
 
 import waitress
 from waitress.channel import HTTPChannel
+from waitress.parser import HTTPRequestParser
 from waitress.server import BaseWSGIServer
 from waitress.task import ErrorTask
 
 from indexer.errors import StoreError
 from webapp import SECURITY_HEADERS
+from webapp.access import AccessLog
 
 log = logging.getLogger(__name__)
+GENERATION_POLL = 1.0  # seconds between looks at the index's CURRENT pointer
+_RAW = re.compile(rb"[\x80-\xff]")
+
+
+class _Utf8RequestParser(HTTPRequestParser):
+    """Accepts raw UTF-8 in the request line (`curl '…?q=技术促进机制'`).
+
+    Browsers percent-encode a URL; curl and scripts often send its bytes as they are, which
+    waitress's URI parser refuses with a text/plain "Bad URI". The bytes are percent-encoded
+    before parsing, which is what a browser would have sent.
+    """
+
+    def parse_header(self, header_plus: bytes) -> None:
+        end = header_plus.find(b"\r\n")
+        if end > 0 and _RAW.search(header_plus, 0, end):
+            line = _RAW.sub(lambda m: b"%%%02X" % m.group()[0], header_plus[:end])
+            header_plus = line + header_plus[end:]
+        super().parse_header(header_plus)
 
 
 class _SecureErrorTask(ErrorTask):
@@ -46,31 +68,34 @@ class _SecureErrorTask(ErrorTask):
         super().execute()
 
 
-class _SecureChannel(HTTPChannel):
+class _Channel(HTTPChannel):
+    parser_class = _Utf8RequestParser
     error_task_class = _SecureErrorTask
 
 
 def create_server(app, **options):
-    """`waitress.create_server` whose own error responses carry the security headers."""
+    """`waitress.create_server` with the channel above on every listening socket."""
     dispatchers: dict = {}
+    options.setdefault("ident", "docsearch")
     server = waitress.create_server(app, map=dispatchers, **options)
     for dispatcher in dispatchers.values():  # one server per listening socket
         if isinstance(dispatcher, BaseWSGIServer):
-            dispatcher.channel_class = _SecureChannel
+            dispatcher.channel_class = _Channel
     return server
 
 
-def _run(app, **options) -> None:
-    server = create_server(app, ident="docsearch", **options)
-    server.print_listen("Serving on http://{}:{}")
-    server.run()
+def serve(
+    app, host: str, port: int, threads: int = 4, workers: int = 1, log_requests: bool = True
+) -> None:
+    """Serve until stopped; each process loads the index before it takes requests.
 
-
-def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None:
-    """Serve until stopped; each process loads the index before it takes requests."""
+    With `log_requests`, each request is logged (common log format) to `webapp.access`.
+    """
+    wsgi = AccessLog(app) if log_requests else app
     if workers <= 1:
         _warm_up(app)
-        _run(app, host=host, port=port, threads=threads)
+        _watch_generations(app)
+        create_server(wsgi, host=host, port=port, threads=threads).run()
         return
     listener = socket.create_server((host, port), backlog=1024)
     children: set[int] = set()
@@ -84,7 +109,8 @@ def serve(app, host: str, port: int, threads: int = 4, workers: int = 1) -> None
             code = 0
             try:
                 _warm_up(app)
-                _run(app, sockets=[listener], threads=threads)
+                _watch_generations(app)
+                create_server(wsgi, threads=threads, sockets=[listener]).run()
             except BaseException:  # noqa: BLE001 - a worker must never return into the parent
                 log.exception("worker failed")
                 code = 1
@@ -120,3 +146,24 @@ def _warm_up(app) -> None:
         app.extensions["docsearch"].warm_up()
     except StoreError as err:  # no index yet: the pages say so, and it opens once built
         log.warning("%s", err)
+
+
+def _watch_generations(app, interval: float = GENERATION_POLL) -> threading.Thread:
+    """Switch to a new index generation (and log it) as soon as it goes live, not at the next
+    request: a daemon thread looks at the index's CURRENT pointer every `interval` seconds."""
+    index = app.extensions["docsearch"]
+
+    def watch() -> None:
+        while True:
+            time.sleep(interval)
+            try:
+                index.stats()  # reopens, and logs, when CURRENT names another generation
+                index.documents()  # read once per generation: ready before a page asks
+            except StoreError:
+                pass
+            except Exception:  # noqa: BLE001 - the watcher must outlive a bad moment
+                log.exception("checking for a new index generation failed")
+
+    thread = threading.Thread(target=watch, name="generation-watch", daemon=True)
+    thread.start()
+    return thread

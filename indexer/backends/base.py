@@ -18,6 +18,21 @@ Stored = dict  # a block's stored fields (symbol, lang, label, kind, body, title
 
 
 @dataclass(frozen=True)
+class Order:
+    """How units are listed: by relevance or by date (newest first), grouped by document or
+    not; and the date range (YYYY[-MM[-DD]], inclusive) they must lie in."""
+
+    sort: str = "relevance"  # "relevance" | "date"
+    group: bool = False
+    date_from: str = ""
+    date_to: str = ""
+
+
+RELEVANCE = Order()  # the default: best first, ungrouped, any date
+GROUP_SIZE = 3  # units listed per document when results are grouped by document
+
+
+@dataclass(frozen=True)
 class Ranked:
     """One query's matches, ranked one per bilingual unit (symbol, paragraph label)."""
 
@@ -25,19 +40,27 @@ class Ranked:
     units: list[tuple[Stored, float]]  # the best units, best first: shown block and unit score
     sections: list[tuple[Stored, float]] = field(default_factory=list)  # matching headings
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # filter -> value -> units
+    more: dict[str, int] = field(default_factory=dict)  # grouped: symbol -> units not listed
+    listed: int | None = None  # grouped: entries in the whole list (pages count these)
 
 
 class IndexReader(Protocol):
     """One index generation, open for searching (safe to share between threads)."""
 
-    def rank(self, query: Node, *, limit: int, prefer: str, sections: bool) -> Ranked:
-        """Evaluate `query`: its `limit` best units (in `prefer`'s language when that version
-        matched), the number of matching units, facet counts and, with `sections`, the best
-        matching headings."""
+    def rank(
+        self, query: Node, *, limit: int, prefer: str, sections: bool, order: Order = RELEVANCE
+    ) -> Ranked:
+        """Evaluate `query`: its first `limit` units in `order` (shown in `prefer`'s language
+        when that version matched), the number of matching units, facet counts and, with
+        `sections`, the best matching headings."""
         ...
 
     def block(self, key: str) -> Stored | None:
         """The stored block with this key (`indexer.index.keys.block_key`), if any."""
+        ...
+
+    def first_block(self, doc_key: str) -> Stored | None:
+        """The first stored block of a document version (`indexer.ingest.keys.document_key`)."""
         ...
 
     def blocks_of(self, symbol: str) -> list[Stored]:

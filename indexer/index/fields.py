@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from indexer.ingest.corpus import Document
+from indexer.ingest.facets import document_day, document_type, session_key
 from indexer.ingest.keys import block_key, unit_key
 
 TEXT_FIELDS = ("words", "chars", "en")  # analysed from the block's text
@@ -14,6 +15,11 @@ TEXT_FIELDS = ("words", "chars", "en")  # analysed from the block's text
 def block_fields(doc: Document) -> Iterator[dict]:
     """The fields of every block of a document version."""
     meta = doc.meta
+    facets = {
+        "doctype": document_type(meta.symbol, [meta.title]),
+        "session_key": session_key(meta.committee_code, meta.session),
+        "day": document_day(meta.date, meta.meeting),
+    }
     for order, block in enumerate(doc.blocks):
         yield {
             "key": block_key(meta.symbol, meta.lang, block.label),
@@ -38,4 +44,5 @@ def block_fields(doc: Document) -> Iterator[dict]:
             "original_language": meta.original_language,
             "source": doc.source,
             "sha256": doc.sha256,
+            **facets,
         }

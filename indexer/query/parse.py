@@ -1,7 +1,8 @@
 """Parse what a user types into a structured query. Nothing typed here ever raises.
 
 Syntax: plain keywords (all must match), ``"quoted phrases"``, ``a OR b``, ``-term`` or
-``NOT term``, and the filters ``symbol:``, ``lang:``, ``committee:``, ``year:``. Wildcards,
+``NOT term``, and the filters ``symbol:``, ``lang:``, ``committee:``, ``year:``,
+``session:`` (``CDIP/19``) and ``type:`` (``report``). Wildcards,
 ranges, fuzzy matching and grouping are not offered: their characters are read as spaces. A
 lone quote is ignored; an unknown ``word:word`` (``Re:Search``) is an ordinary keyword.
 """
@@ -15,7 +16,7 @@ from indexer.errors import QueryTooLong
 
 MAX_QUERY_CHARS = 500
 MAX_CLAUSES = 24
-FILTERS = ("lang", "symbol", "committee", "year")
+FILTERS = ("lang", "symbol", "committee", "year", "session", "type")
 
 _TOKEN = re.compile(
     r'(?P<neg>-)?"(?P<phrase>[^"]*)"'  # "a phrase" (closed)

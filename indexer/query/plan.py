@@ -162,7 +162,14 @@ def _relaxed(clause: Clause) -> tuple[Node | None, list[Pattern]]:
     return (all_of(parts) if parts else None), pats
 
 
-FILTER_FIELDS = {"symbol": "symbol", "lang": "lang", "committee": "committee_code", "year": "year"}
+FILTER_FIELDS = {
+    "symbol": "symbol",
+    "lang": "lang",
+    "committee": "committee_code",
+    "year": "year",
+    "session": "session_key",
+    "type": "doctype",
+}
 
 
 def _filter_value(name: str, value: str) -> str | None:
@@ -172,7 +179,12 @@ def _filter_value(name: str, value: str) -> str | None:
             return normalize_symbol(value)
         except SymbolError:
             return None
-    return {"lang": value.lower(), "committee": value.upper()}.get(name, value)
+    return {
+        "lang": value.lower(),
+        "committee": value.upper(),
+        "session": value.upper().replace(" ", "/"),
+        "type": value.lower(),
+    }.get(name, value)
 
 
 def filter_query(filters: dict[str, list[str]]) -> Node | None:

@@ -21,7 +21,7 @@ from indexer.index.generations import current_generation, live_generation
 from indexer.index.manifest import Manifest
 from indexer.ingest.symbols import normalize_symbol
 from indexer.search.ranking import run_search, symbol_in
-from indexer.search.results import BlockView, DocumentView, SearchPage
+from indexer.search.results import BlockView, DocumentSummary, DocumentView, SearchPage
 from indexer.settings import CACHE_SIZE, DEFAULT_CACHE_MB
 
 log = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ class SearchIndex:
         self._open: _Open | None = None
         self._retired: list[IndexReader] = []  # readers of replaced generations, closed last
         self._opening: threading.Thread | None = None  # opens the next generation
+        self._listing: tuple[_Open, list[DocumentSummary]] | None = None  # documents()
         self._pages: OrderedDict[tuple, SearchPage] = OrderedDict()
 
     def _live(self) -> _Open:
@@ -97,7 +98,13 @@ class SearchIndex:
                 self._retired.pop(0).close()
         self._open = fresh
         self._pages.clear()
-        log.info("index generation %s is live", fresh.path.name)
+        counts = fresh.manifest.counts
+        log.info(
+            "index generation %s is live (%s language files, %s paragraphs)",
+            fresh.path.name,
+            counts["documents"],
+            counts["paragraphs"],
+        )
 
     def _open_live(self) -> _Open:
         path = live_generation(self.root)
@@ -127,8 +134,10 @@ class SearchIndex:
             reader.close()
 
     def warm_up(self) -> None:
-        """Load now what a first search would (a server calls this before taking requests)."""
+        """Load now what a first search or the document list would (a server calls this
+        before taking requests)."""
         self._live().reader.warm_up()
+        self.documents()
 
     def __enter__(self) -> SearchIndex:
         return self
@@ -146,6 +155,8 @@ class SearchIndex:
         filters: dict[str, list[str]] | None = None,
         expand_terms: bool = True,
         prefer: str | None = None,
+        sort: str = "relevance",
+        group: bool = False,
     ) -> SearchPage:
         """Run a user query: one hit per bilingual unit (symbol, paragraph), best language first.
 
@@ -156,13 +167,15 @@ class SearchIndex:
         started = time.perf_counter()
         opened = self._live()
         flat = tuple(sorted((k, tuple(v)) for k, v in (filters or {}).items() if any(v)))
-        key = (opened.path, text, page, page_size, flat, expand_terms, prefer)
+        key = (opened.path, text, page, page_size, flat, expand_terms, prefer, sort, group)
         with self._lock:
             cached = self._pages.get(key)
             if cached is not None:
                 self._pages.move_to_end(key)
         if cached is None:
-            cached = run_search(opened.reader, text, page, page_size, filters, expand_terms, prefer)
+            cached = run_search(
+                opened.reader, text, page, page_size, filters, expand_terms, prefer, sort, group
+            )
             with self._lock:
                 if self._open is opened:
                     self._pages[key] = cached
@@ -183,6 +196,25 @@ class SearchIndex:
             return None
         stored = self._live().reader.blocks_of(canonical)
         return DocumentView.of(canonical, stored) if stored else None
+
+    def documents(self) -> list[DocumentSummary]:
+        """Every document in the index (all its language versions), newest first; built once
+        per generation from the manifest and each version's first block."""
+        opened = self._live()
+        cached = self._listing
+        if cached is not None and cached[0] is opened:
+            return cached[1]
+        versions: dict[str, dict[str, dict]] = {}
+        for entry in opened.manifest.documents:
+            stored = opened.reader.first_block(entry.key)
+            if stored is not None:
+                stored["paragraphs"] = entry.paragraphs
+                versions.setdefault(entry.symbol, {})[entry.lang] = stored
+        listing = [DocumentSummary.of(symbol, langs) for symbol, langs in versions.items()]
+        listing.sort(key=lambda d: d.symbol)
+        listing.sort(key=lambda d: d.day, reverse=True)
+        self._listing = (opened, listing)
+        return listing
 
     def paragraph(self, symbol: str, label: str) -> list[BlockView]:
         """The block `label` of a document in every language it exists in ([] if none)."""

@@ -28,6 +28,8 @@ class Hit:
     date: str = ""
     committee: str = ""
     counterpart: Hit | None = None  # the same paragraph in the other language
+    day: str = ""  # YYYY-MM-DD (or YYYY): the date, else the meeting's first day
+    doctype: str = ""  # report, working-document, …
 
     @classmethod
     def of(
@@ -53,6 +55,8 @@ class Hit:
             date=stored.get("date", ""),
             committee=stored.get("committee", ""),
             counterpart=counterpart,
+            day=stored.get("day", ""),
+            doctype=stored.get("doctype", ""),
         )
 
     def to_json(self) -> dict:
@@ -77,10 +81,15 @@ class SearchPage:
     sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
     expansions: list[Expansion] = field(default_factory=list)  # what the glossary added
+    sort: str = "relevance"
+    group: bool = False
+    more: dict[str, int] = field(default_factory=dict)  # grouped: symbol -> hits not shown
+    listed: int | None = None  # grouped: entries in the whole list (pages count these)
 
     @property
     def pages(self) -> int:
-        return max(1, -(-self.total // self.page_size))
+        shown = self.total if self.listed is None else self.listed
+        return max(1, -(-shown // self.page_size))
 
     def to_json(self) -> dict:
         return {
@@ -96,6 +105,9 @@ class SearchPage:
             "sections": [hit.to_json() for hit in self.sections],
             "facets": self.facets,
             "expansions": [{"typed": e.typed, "added": list(e.added)} for e in self.expansions],
+            "sort": self.sort,
+            "group": self.group,
+            "more": self.more,
         }
 
 
@@ -127,7 +139,17 @@ class BlockView:
         return asdict(self)
 
 
-VERSION_FIELDS = ("title", "committee", "session", "date", "meeting", "original_language", "source")
+VERSION_FIELDS = (
+    "title",
+    "committee",
+    "session",
+    "date",
+    "meeting",
+    "original_language",
+    "source",
+    "day",
+    "doctype",
+)
 
 
 @dataclass(frozen=True)
@@ -162,6 +184,43 @@ class DocumentView:
             "versions": self.versions,
             "paragraphs": [b.to_json() for b in self.blocks],
         }
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """A document as a listing shows it: both titles, date, languages, paragraph count."""
+
+    symbol: str
+    titles: dict[str, str]  # lang -> title as the document states it
+    committees: dict[str, str]  # lang -> committee name
+    committee: str  # the code: CDIP
+    session: str  # the session key: CDIP/19
+    date: str  # the date as stated ("" if none)
+    day: str  # YYYY-MM-DD (or YYYY) from the date, else from the meeting's first day
+    year: str
+    doctype: str
+    languages: list[str]
+    paragraphs: int  # numbered paragraphs of the version with most
+
+    @classmethod
+    def of(cls, symbol: str, versions: dict[str, dict]) -> DocumentSummary:
+        first = versions[sorted(versions)[0]]
+        return cls(
+            symbol=symbol,
+            titles={lang: v.get("title", "") for lang, v in sorted(versions.items())},
+            committees={lang: v.get("committee", "") for lang, v in sorted(versions.items())},
+            committee=first.get("committee_code", ""),
+            session=first.get("session_key", ""),
+            date=next((v["date"] for v in versions.values() if v.get("date")), ""),
+            day=max((v.get("day", "") for v in versions.values()), default=""),
+            year=first.get("year", ""),
+            doctype=first.get("doctype", ""),
+            languages=sorted(versions),
+            paragraphs=max(v.get("paragraphs", 0) for v in versions.values()),
+        )
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[Segment]]:

@@ -5,6 +5,7 @@ Screenshots go to artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 import urllib.error
@@ -14,10 +15,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import waitress
 from playwright.sync_api import Page, expect, sync_playwright
 
 from webapp import create_app
+from webapp.serve import create_server
 
 pytestmark = pytest.mark.slow  # a minute or more: deselect with -m 'not slow'
 
@@ -40,7 +41,7 @@ QUERY = "技术促进机制"
 def base_url(index_root) -> Iterator[str]:
     """The app served by waitress in a background thread; always shut down afterwards."""
     app = create_app({"INDEX_DIR": str(index_root)})
-    server = waitress.create_server(app, host="127.0.0.1", port=0, threads=4)
+    server = create_server(app, host="127.0.0.1", port=0, threads=4)
     thread = threading.Thread(target=server.run, name="waitress", daemon=True)
     thread.start()
     try:
@@ -99,7 +100,7 @@ def test_search_click_through_and_switch_language(browser, base_url):
         page.screenshot(path=str(SCREENSHOTS / "results-zh.png"), full_page=True)
 
         page.locator('a.hit-link[href*="#p11"]').first.click()
-        page.wait_for_url("**/doc/CDIP/19/6?q=*#p11")
+        page.wait_for_url("**/doc/CDIP/19/6?q=**#p11")
         target = page.locator("#p11")
         expect(target).to_be_in_viewport()
         expect(target.locator("mark").filter(has_text=QUERY).first).to_be_visible()
@@ -107,7 +108,10 @@ def test_search_click_through_and_switch_language(browser, base_url):
 
         target.get_by_role("button", name="复制引用").first.click()
         expect(page.locator(".status")).to_have_text("已复制")
-        assert page.evaluate("navigator.clipboard.readText()") == "CDIP/19/6号文件第11段"
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            "世界知识产权组织，《关于 WIPO 对落实可持续发展目标及其相关具体目标所作贡献的报告》，"
+            f"CDIP/19/6（2017 年 5 月 15 日），第 11 段，{base_url}/doc/CDIP/19/6/11"
+        )
 
         page.get_by_role("link", name="English", exact=True).first.click()
         expect(page.locator("html")).to_have_attribute("lang", "en")
@@ -162,3 +166,92 @@ def test_hostile_requests_over_http_answer_quickly(base_url):
             err.close()
         assert code in statuses, path[:60]
         assert time.perf_counter() - started < 1.0, path[:60]
+
+
+CDIP_TITLE = (
+    "Report on WIPO's Contribution to the Implementation of the Sustainable Development Goals "
+    "and Its Associated Targets"
+)
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, width):
+    """home -> browse -> a document -> search in it -> next hit -> copy citation -> back to the
+    list; then results page 2 with a filter -> a hit -> back to exactly that page."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    context = browser.new_context(
+        locale="en-US", viewport={"width": width, "height": 900 if width > 800 else 844}
+    )
+    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=base_url)
+    page = context.new_page()
+    errors = watch_errors(page)
+
+    def shot(name: str, full_page: bool = True) -> None:
+        path = SCREENSHOTS / f"walk-{width}-{name}.png"
+        page.screenshot(path=str(path), full_page=full_page)
+
+    try:
+        page.goto(base_url + "/")
+        expect(page.locator(".recent .doc-item")).to_have_count(2)
+        shot("home")
+        page.locator(".browse-link a").click()
+        page.wait_for_url("**/docs")
+        expect(page.locator(".doc-item")).to_have_count(2)
+        box = page.locator("details.facet-box")
+        if width < 760:  # on a phone the filter lists start folded under their summary
+            expect(box).not_to_have_attribute("open", "")
+            box.locator("summary").click()
+        expect(box).to_have_attribute("open", "")
+        page.locator(".facets a", has_text="CDIP").first.click()
+        page.wait_for_url("**/docs?committee=CDIP")
+        expect(page.locator(".doc-item")).to_have_count(1)
+        expect(page.locator(".chip")).to_have_text("CDIP ✕")
+        shot("docs")
+
+        page.get_by_role("link", name="CDIP/19/6").click()
+        page.wait_for_url("**/doc/CDIP/19/6?back=**")
+        expect(page.locator("h1")).to_have_text(CDIP_TITLE)
+        expect(page.locator(".toc li")).to_have_count(9)
+
+        finder = page.get_by_role("searchbox", name="Search in this document")
+        finder.fill("technology facilitation mechanism")
+        finder.press("Enter")
+        page.wait_for_url("**/doc/CDIP/19/6?**q=technology**")
+        found = page.locator(".row.found")
+        count = found.count()
+        assert count >= 2
+        counter = page.locator(".find-count")
+        expect(counter).to_have_text(f"{count} matching paragraphs")
+        next_hit = page.locator(".find-step[data-step='1']")
+        next_hit.click()
+        expect(found.nth(0)).to_have_class(re.compile(r"\bcurrent\b"))
+        next_hit.click()
+        expect(found.nth(1)).to_have_class(re.compile(r"\bcurrent\b"))
+        expect(counter).to_have_text(f"{count} matching paragraphs · 2 of {count}")
+        expect(found.nth(1)).to_be_in_viewport()
+        label = found.nth(1).get_attribute("id").removeprefix("p")
+        shot("document-find", full_page=False)  # what the reader sees after "next"
+
+        found.nth(1).get_by_role("button", name="Copy citation").first.click()
+        expect(page.locator(".status")).to_have_text("Copied")
+        where = f"para. {label}" if not label.startswith("annex") else "Annex, para. 1"
+        assert page.evaluate("navigator.clipboard.readText()") == (
+            f"WIPO, {CDIP_TITLE}, CDIP/19/6 (15 May 2017), {where}, "
+            f"{base_url}/doc/CDIP/19/6/{label}"
+        )
+
+        page.get_by_role("link", name="← Back to results").click()
+        page.wait_for_url(base_url + "/docs?committee=CDIP")
+        expect(page.locator(".chip")).to_have_text("CDIP ✕")
+
+        page.goto(base_url + "/search?q=SDG&lang=en&page=2")
+        shot("results")
+        page.locator("a.hit-link").first.click()
+        page.wait_for_url("**/doc/**")
+        page.get_by_role("link", name="← Back to results").click()
+        page.wait_for_url(base_url + "/search?q=SDG&lang=en&page=2")
+        expect(page.locator(".pagination [aria-current=page]")).to_have_text("2")
+        assert page.evaluate("document.documentElement.scrollWidth") <= width
+        assert errors == []
+    finally:
+        context.close()

@@ -67,3 +67,51 @@ def test_help_of_every_command():
     for command in main.commands:
         result = run(command, "--help")
         assert result.exit_code == 0 and "Usage" in result.output
+
+
+def test_unknown_or_invalid_symbol_filter_is_an_error_not_zero_hits(seed_index_root):
+    index = ["--index", str(seed_index_root)]
+    unknown = CliRunner().invoke(main, ["search", "SDG", "--symbol", "CDIP/99/1", *index])
+    assert unknown.exit_code == 1 and "No document CDIP/99/1 in the index." in unknown.output
+    invalid = CliRunner().invoke(main, ["search", "SDG", "--symbol", "not a symbol", *index])
+    assert invalid.exit_code == 2 and "--symbol must be a document symbol." in invalid.output
+    fine = CliRunner().invoke(main, ["search", "SDG", "--symbol", "cdip 19 6", "--json", *index])
+    assert fine.exit_code == 0 and json.loads(fine.output)["total"] > 0
+
+
+def test_empty_query_is_a_usage_error_unless_a_filter_is_given(seed_index_root):
+    for query in ("", "   "):
+        result = CliRunner().invoke(main, ["search", query, "--index", str(seed_index_root)])
+        assert result.exit_code == 2 and "QUERY is empty" in result.output
+    by_filter = CliRunner().invoke(
+        main, ["search", "", "--session", "PBC/33", "--json", "--index", str(seed_index_root)]
+    )
+    data = json.loads(by_filter.output)
+    assert by_filter.exit_code == 0 and {h["symbol"] for h in data["hits"]} == {
+        "WO/PBC/33/PROVISIONAL"
+    }
+
+
+def test_counts_are_singular_for_one(seed_index_root):
+    result = run("search", '"可持续发展集团负责人会议"', "--index", str(seed_index_root))
+    assert result.output.startswith("1 paragraph (1–1 shown,")
+
+
+def test_matches_are_coloured_on_a_terminal_and_plain_otherwise(seed_index_root):
+    args = ["search", "技术促进机制", "--lang", "zh", "--index", str(seed_index_root)]
+    coloured = CliRunner().invoke(main, args, color=True).output
+    plain = CliRunner().invoke(main, args, color=False).output
+    assert "\x1b[33m\x1b[1m\x1b[4m技术促进机制\x1b[0m" in coloured
+    assert "\x1b[" not in plain and "技术促进机制" in plain
+
+
+def test_grouped_results_say_how_many_more(seed_index_root):
+    result = run("search", "SDG", "--group", "--index", str(seed_index_root))
+    assert "… 14 more in CDIP/19/6 (--symbol CDIP/19/6)" in result.output
+
+
+def test_show_chinese_header_has_no_english_and_english_title_is_title_case(seed_index_root):
+    zh = run("show", "CDIP/19/6", "--lang", "zh", "--index", str(seed_index_root)).output
+    assert zh.splitlines()[1] == "发展与知识产权委员会（CDIP） · 第 19 届会议"
+    en = run("show", "CDIP/19/6", "--lang", "en", "--index", str(seed_index_root)).output
+    assert en.splitlines()[0].startswith("CDIP/19/6 (en) — Report on WIPO's Contribution to the")

@@ -34,7 +34,7 @@ def test_new_file_is_added_then_second_update_changes_nothing(corpus, root, cli)
 
     result = cli("update")
     assert result.exit_code == 0, result.output
-    assert "1 added, 0 replaced, 0 removed, 4 unchanged documents" in result.output
+    assert "1 added, 0 replaced, 0 removed, 4 unchanged language files" in result.output
     assert "added TEST/1/1 (zh)" in result.output
     assert ("TEST/1/1", "1") in hits(root, "蓝鲸星光计划", "zh")
     after = live_manifest(root)["counts"]
@@ -43,7 +43,7 @@ def test_new_file_is_added_then_second_update_changes_nothing(corpus, root, cli)
     generation = current_generation(root)
     again = cli("update")
     assert again.exit_code == 0
-    assert "Index is up to date: 5 documents unchanged, nothing to do" in again.output
+    assert "Index is up to date: 5 language files unchanged, nothing to do" in again.output
     assert current_generation(root) == generation
 
 
@@ -200,5 +200,5 @@ def test_unchanged_files_are_not_hashed_again_but_quick_same_size_edits_are_seen
         indexer.index.update, "file_sha256", lambda p: hashed.append(p) or real_hash(p)
     )
     result = cli("update")
-    assert "6 documents unchanged, nothing to do" in result.output
+    assert "6 language files unchanged, nothing to do" in result.output
     assert hashed == []

@@ -84,7 +84,7 @@ def test_a_chip_removes_its_value_and_keeps_the_rest(client):
     page = client.get("/search?q=SDG&lang=zh&year=2017&ui=en").text
     assert '<input type="hidden" name="q" value="SDG">' in page
     assert '<input type="hidden" name="year" value="2017">' in page
-    assert 'name="drop" value="lang:zh" aria-label="Remove filter: zh"' in page
+    assert 'name="drop" value="lang:zh" aria-label="Remove filter: Chinese"' in page
 
 
 def test_a_malformed_drop_is_a_400(client):

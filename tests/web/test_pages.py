@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from html import unescape
 
 import pytest
 
@@ -122,23 +123,46 @@ def test_symbol_in_url_ignores_case_and_width(client):
         assert 'id="p11"' in resp.get_data(as_text=True)
 
 
+CDIP_TITLE = (
+    "Report on WIPO's Contribution to the Implementation of the Sustainable Development Goals "
+    "and Its Associated Targets"
+)
+CDIP_TITLE_ZH = "关于 WIPO 对落实可持续发展目标及其相关具体目标所作贡献的报告"
+
+
+def cites(html: str) -> list[str]:
+    return [unescape(c) for c in re.findall(r"<cite>(.*?)</cite>", html, re.S)]
+
+
 def test_paragraph_page_links_back_to_its_place(client):
     html = client.get("/doc/cdip/19/6/11?ui=en").get_data(as_text=True)
-    assert '<a href="/doc/CDIP/19/6#p11">View in document' in html
-    assert "<cite>CDIP/19/6, para. 11</cite>" in html
+    assert '<a class="in-context" href="/doc/CDIP/19/6#p11">View in document' in html
+    assert cites(html) == [
+        f"WIPO, {CDIP_TITLE}, CDIP/19/6 (15 May 2017), para. 11, http://localhost/doc/CDIP/19/6/11"
+    ]
     assert "Technology Facilitation Mechanism (TFM)" in html and "技术促进机制（TFM）" in html
     zh = client.get("/doc/CDIP/19/6/11?ui=zh").get_data(as_text=True)
-    assert "<cite>CDIP/19/6号文件第11段</cite>" in zh
+    assert cites(zh) == [
+        f"世界知识产权组织，《{CDIP_TITLE_ZH}》，CDIP/19/6（2017 年 5 月 15 日），第 11 段，"
+        "http://localhost/doc/CDIP/19/6/11"
+    ]
 
 
 def test_annex_paragraph_citation(client):
     html = client.get("/doc/CDIP/19/6/annex-1?ui=en").get_data(as_text=True)
-    assert "<cite>CDIP/19/6, Annex, para. 1</cite>" in html
+    assert cites(html)[0].endswith(
+        "CDIP/19/6 (15 May 2017), Annex, para. 1, http://localhost/doc/CDIP/19/6/annex-1"
+    )
 
 
 def test_citation_and_permalink_buttons_are_data_for_the_script(client):
     html = client.get("/doc/CDIP/19/6?ui=en").get_data(as_text=True)
-    assert 'data-copy="CDIP/19/6, para. 11"' in html
+    copies = [unescape(c) for c in re.findall(r'data-copy="([^"]*)"', html)]
+    assert (
+        f"WIPO, {CDIP_TITLE}, CDIP/19/6 (15 May 2017), para. 11, http://localhost/doc/CDIP/19/6/11"
+        in copies
+    )
+    assert f"WIPO, {CDIP_TITLE}, CDIP/19/6 (15 May 2017), http://localhost/doc/CDIP/19/6" in copies
     assert 'data-copy-href="/doc/CDIP/19/6/11"' in html
     assert '<script src="/static/app.js" defer></script>' in html
     assert "<script>" not in html and "onclick" not in html

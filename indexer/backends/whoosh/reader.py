@@ -7,12 +7,18 @@ import threading
 import numpy as np
 
 from indexer.analysis.segmenter import segmenter
-from indexer.backends.base import Ranked, Stored
+from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
 from indexer.backends.whoosh.columns import Codes
 from indexer.backends.whoosh.engine import CACHE_BYTES, Engine, Matches
 from indexer.query.tree import Node, Or, Term
 
-FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # column -> filter
+FACETS = {  # column -> filter
+    "lang": "lang",
+    "committee_code": "committee",
+    "year": "year",
+    "session_key": "session",
+    "doctype": "type",
+}
 MAX_SECTIONS = 5  # matching headings shown above the results
 
 
@@ -30,7 +36,7 @@ class WhooshReader:
         self.heads = np.zeros(self.engine.doc_count, dtype=bool)
         self.heads[self.engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
-        self.columns = {name: Codes(reader, name) for name in (*FACETS, "unit")}
+        self.columns = {name: Codes(reader, name) for name in (*FACETS, "unit", "symbol", "day")}
 
     def _searcher(self):
         """This thread's searcher (Whoosh searchers are not shared between threads)."""
@@ -56,18 +62,85 @@ class WhooshReader:
             self.engine.lengths(searcher, fieldname)
 
     # -- ranking
-    def rank(self, query: Node, *, limit: int, prefer: str, sections: bool) -> Ranked:
+    def rank(
+        self, query: Node, *, limit: int, prefer: str, sections: bool, order: Order = RELEVANCE
+    ) -> Ranked:
         searcher = self._searcher()
-        matches = self.engine.evaluate(searcher, query)
+        matches = self._in_dates(self.engine.evaluate(searcher, query), order)
         heads = self.heads[matches.docs]
         paragraphs = Matches(matches.docs[~heads], matches.scores[~heads])
-        best = self._best_units(paragraphs, limit, prefer)
+        more, listed = {}, None
+        if order.sort == "relevance" and not order.group:
+            best = self._best_units(paragraphs, limit, prefer)
+        else:
+            listing, more = self._ordered_units(paragraphs, prefer, order)
+            listed = len(listing) if order.group else None
+            best = [(searcher.stored_fields(d), s) for d, s in listing[:limit]]
         total, facets = self._count(paragraphs.docs)
         found = []
         if sections:
             top_heads = _top(Matches(matches.docs[heads], matches.scores[heads]), 2 * MAX_SECTIONS)
             found = self._per_unit(top_heads, prefer)[:MAX_SECTIONS]
-        return Ranked(total, best, found, facets)
+        return Ranked(total, best, found, facets, more, listed)
+
+    def _in_dates(self, matches: Matches, order: Order) -> Matches:
+        """Only the matches whose document date lies in date_from..date_to."""
+        low, high = order.date_from, order.date_to
+        if not (low or high):
+            return matches
+        column = self.columns["day"]
+        values = np.array(column.values, dtype=object)
+        inside = values != ""
+        if low:
+            inside &= values >= low
+        if high:  # "2017" takes in every 2017-… date
+            inside &= values <= high + "\uffff"
+        keep = inside[column.codes[matches.docs]]
+        return Matches(matches.docs[keep], matches.scores[keep])
+
+    def _ordered_units(
+        self, paragraphs: Matches, prefer: str, order: Order
+    ) -> tuple[list[tuple[int, float]], dict[str, int]]:
+        """Every matching unit once, as (docnum shown, unit's best score), in `order`; grouped,
+        at most GROUP_SIZE per document, with how many more each document has."""
+        docs, scores = paragraphs.docs, paragraphs.scores
+        if not len(docs):
+            return [], {}
+        units = self.columns["unit"].codes[docs]
+        langs = self.columns["lang"]
+        other = langs.codes[docs] != (langs.values.index(prefer) if prefer in langs.values else -1)
+        by_unit = np.lexsort((docs, -scores, other, units))  # preferred language first
+        sorted_units = units[by_unit]
+        starts = np.flatnonzero(np.r_[True, sorted_units[1:] != sorted_units[:-1]])
+        shown = docs[by_unit][starts]
+        best = np.maximum.reduceat(scores[by_unit], starts)
+        if order.sort == "date":
+            days = self.columns["day"].codes[shown]  # codes follow the sorted values
+            ranked = np.lexsort((shown, -best, -days))
+        else:
+            ranked = np.lexsort((shown, -best))
+        shown, best = shown[ranked], best[ranked]
+        if not order.group:
+            return list(zip(shown.tolist(), best.tolist(), strict=True)), {}
+        return self._grouped(shown, best)
+
+    def _grouped(self, shown: np.ndarray, best: np.ndarray):
+        symbols = self.columns["symbol"].codes[shown]
+        _, first_at, inverse = np.unique(symbols, return_index=True, return_inverse=True)
+        grouped = np.argsort(first_at[inverse], kind="stable")
+        shown, best, symbols = shown[grouped], best[grouped], symbols[grouped]
+        starts = np.flatnonzero(np.r_[True, symbols[1:] != symbols[:-1]])
+        sizes = np.diff(np.r_[starts, len(symbols)])
+        rank = np.arange(len(symbols)) - np.repeat(starts, sizes)
+        keep = rank < GROUP_SIZE
+        values = self.columns["symbol"].values
+        more = {
+            values[symbols[s]]: int(n - GROUP_SIZE)
+            for s, n in zip(starts.tolist(), sizes.tolist(), strict=True)
+            if n > GROUP_SIZE
+        }
+        shown, best = shown[keep], best[keep]
+        return list(zip(shown.tolist(), best.tolist(), strict=True)), more
 
     def _best_units(self, matches: Matches, wanted: int, prefer: str) -> list[tuple[Stored, float]]:
         """The `wanted` best units: the best-scored blocks, one per unit, in `prefer`'s language
@@ -113,6 +186,11 @@ class WhooshReader:
         searcher = self._searcher()
         found = self.engine.evaluate(searcher, Term("key", key)).docs
         return searcher.stored_fields(int(found[0])) if len(found) else None
+
+    def first_block(self, doc_key: str) -> Stored | None:
+        searcher = self._searcher()
+        number = searcher.document_number(doc=doc_key)
+        return dict(searcher.stored_fields(number)) if number is not None else None
 
     def blocks_of(self, symbol: str) -> list[Stored]:
         return list(self._searcher().documents(symbol=symbol))

@@ -6,7 +6,7 @@ from whoosh.fields import ID, NUMERIC, STORED, TEXT, Schema
 
 from indexer.backends.whoosh.analyzers import CharAnalyzer, EnglishAnalyzer, WordAnalyzer
 
-SCHEMA_VERSION = 4  # 4: analyzers moved to indexer.backends.whoosh
+SCHEMA_VERSION = 5  # 5: symbol sortable; doctype, session_key and day columns
 
 
 def build_schema() -> Schema:
@@ -14,7 +14,7 @@ def build_schema() -> Schema:
         key=ID(stored=True, unique=True),  # symbol|lang|label
         doc=ID(stored=True),  # symbol|lang: what an update replaces
         unit=ID(stored=True, sortable=True),  # symbol|label: the bilingual unit
-        symbol=ID(stored=True),
+        symbol=ID(stored=True, sortable=True),
         lang=ID(stored=True, sortable=True),
         label=ID(stored=True),
         kind=ID(stored=True),
@@ -35,4 +35,7 @@ def build_schema() -> Schema:
         original_language=STORED,
         source=STORED,
         sha256=STORED,
+        doctype=ID(stored=True, sortable=True),  # report, working-document, decision…
+        session_key=ID(stored=True, sortable=True),  # CDIP/19
+        day=ID(stored=True, sortable=True),  # YYYY-MM-DD (or YYYY): sorts and filters by date
     )
