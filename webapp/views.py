@@ -164,7 +164,23 @@ def documents():
     page = listing.page if listing.page > 1 else None
     filters = {k: v for k, v in listing.filters.items() if v}
     back = url_for("pages.documents", sort=sort, page=page, **filters)
-    return render_template("documents.html", listing=listing, back=back)
+
+    def page_url(number: int) -> str:
+        return url_for(
+            "pages.documents",
+            sort=sort,
+            page_size=listing.size_arg,
+            page=number if number > 1 else None,
+            **listing.filters,
+        )
+
+    sort_urls = {
+        s: url_for("pages.documents", sort=s if s != "date" else None, **listing.filters)
+        for s in ("date", "symbol")
+    }
+    return render_template(
+        "documents.html", listing=listing, back=back, page_url=page_url, sort_urls=sort_urls
+    )
 
 
 def _back_link(raw: str) -> str | None:

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from indexer.errors import IngestError
 from indexer.ingest.keys import block_key, document_key
-from indexer.ingest.paragraphs import Block, split_text
+from indexer.ingest.paragraphs import Block, Header, split_text
 from indexer.ingest.symbols import SymbolError, normalize_symbol, symbol_from_filename
 
 log = logging.getLogger(__name__)
@@ -29,19 +29,14 @@ SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")
 METADATA_FILE = "metadata.toml"
 
 
-@dataclass(frozen=True)
-class DocumentMeta:
-    """What is known about one language version of a document."""
+@dataclass(frozen=True, kw_only=True)
+class DocumentMeta(Header):
+    """What is known about one language version of a document: its header, completed from
+    metadata.toml and the file name."""
 
     symbol: str
     lang: str
-    title: str
-    committee: str = ""
     committee_code: str = ""
-    session: str = ""
-    date: str = ""
-    meeting: str = ""
-    original_language: str = ""
 
     @property
     def year(self) -> str:

@@ -53,16 +53,22 @@ class Block:
 
 
 @dataclass(frozen=True)
-class FrontMatter:
-    """What the document's own header says about it (fields it does not state are empty)."""
+class Header:
+    """What a meeting document's header states about it ("" where it says nothing)."""
 
-    symbol: str = ""
-    original_language: str = ""
-    date: str = ""
+    title: str = ""
     committee: str = ""
     session: str = ""
-    meeting: str = ""
-    title: str = ""
+    date: str = ""
+    meeting: str = ""  # the meeting's place and dates
+    original_language: str = ""
+
+
+@dataclass(frozen=True)
+class FrontMatter(Header):
+    """The header as read from the text itself."""
+
+    symbol: str = ""
     lang_hint: str = ""  # "zh" or "en" when the header is clearly in one language
 
 
