@@ -46,7 +46,7 @@ def _cpu_seconds() -> float:
 
 
 def task_build(args: dict) -> dict:
-    """Our build (indexer.index.store.build), timed from the call to its return (parsing included)."""
+    """Our build (indexer.index.store.build), timed from call to return (parsing included)."""
     from indexer.index import store
 
     started, cpu = time.perf_counter(), _cpu_seconds()
@@ -219,7 +219,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     task, args = argv[0], json.loads(argv[1] if len(argv) > 1 else "{}")
     logging.basicConfig(level=logging.WARNING)
-    result = TASKS[task](args)
+    if task.startswith("peers-"):
+        from bench.peers import TASKS as PEER_TASKS
+
+        result = PEER_TASKS[task](args)
+    else:
+        result = TASKS[task](args)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
