@@ -42,6 +42,7 @@ import pickle
 import re
 import shutil
 import sqlite3
+import statistics
 import sys
 import time
 import unicodedata
@@ -498,6 +499,12 @@ def task_queries(args: dict) -> dict:
         item["blocks"] = item.pop("total")
         _, query = peer_search(peer, q.text)
         item["total"] = peer.units(query) if query is not None else 0
+        plans = []
+        for _ in range(5):  # our query plan alone: part of every peer query's time
+            t0 = time.perf_counter()
+            plan(q.text)
+            plans.append((time.perf_counter() - t0) * 1000)
+        item["plan_ms"] = statistics.median(plans)
     result["open_ms"] = opened * 1000
     return result
 
@@ -731,6 +738,16 @@ def report(results: dict) -> str:
             f"  {row['row']:<26}"
             + "".join(f"{_cell(row.get(name)):>16}" for name, _ in COLUMNS)
             + f"   {_cell(ratios.get('tantivy')):>12}  {_cell(ratios.get('fts5')):>9}"
+        )
+    plans = [
+        q["plan_ms"]
+        for q in peers.get("tantivy", {}).get("queries", {}).get("queries", [])
+        if "plan_ms" in q
+    ]
+    if plans:
+        lines.append(
+            "  our query plan alone (parse, glossary, jieba; inside every peer query):"
+            f" median {statistics.median(plans):.2f} ms, max {max(plans):.2f} ms per query"
         )
     lines.append(
         "  hits per query (matching paragraph units; obvious Whoosh: its own analysis and"
