@@ -98,3 +98,20 @@ def test_peers_run_standalone_and_count_what_ours_counts(tmp_path: Path) -> None
         assert build["blocks"] == results["peers"]["analysis"]["blocks"]
         assert build["index_mb"] > 0 and build["cpu_s"] > build["engine_cpu_s"] > 0
         assert results["peers"][engine]["queries"]["p95_ms"] > 0
+
+
+def test_benchmark_with_peers_prints_the_side_by_side_table(tmp_path: Path) -> None:
+    out = tmp_path / "result.json"
+    cmd = [sys.executable, "-m", "bench", "--paragraphs", "300", "--quick", "--peers"]
+    cmd += ["--rounds", "1", "--no-http", "--no-update", "--work", str(tmp_path / "work")]
+    cmd += ["--json", str(out)]
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert "obvious Whoosh" in proc.stdout and "tantivy/ours" in proc.stdout
+    results = json.loads(out.read_text(encoding="utf-8"))
+    rows = {row["row"]: row for row in results["peers_table"]["rows"]}
+    for engine in ("ours", "obvious", "tantivy", "fts5"):
+        assert rows["build CPU s"][engine] > 0 and rows["query p95 ms (warm)"][engine] > 0
+    assert rows["index MB"]["over_ours"]["tantivy"] > 0
+    assert all(r["tantivy"] == r["ours"] == r["fts5"] for r in results["peers_table"]["counts"])
+    assert results["load_average"]["max"] >= results["load_average"]["min"] >= 0
