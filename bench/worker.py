@@ -204,7 +204,12 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     task, args = argv[0], json.loads(argv[1] if len(argv) > 1 else "{}")
     logging.basicConfig(level=logging.WARNING)
-    result = TASKS[task](args)
+    if task.startswith("peers-"):
+        from bench.peers import TASKS as PEER_TASKS
+
+        result = PEER_TASKS[task](args)
+    else:
+        result = TASKS[task](args)
     print(json.dumps(result, ensure_ascii=False))
     return 0
 
