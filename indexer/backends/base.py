@@ -46,6 +46,11 @@ class IndexReader(Protocol):
 
     def has_symbol(self, symbol: str) -> bool: ...
 
+    def vocabulary(self, field: str) -> dict[str, int]:
+        """Every term of an indexed field (`words`, `symbol`, ...) and the number of blocks
+        holding it; read once per generation (typo suggestions and symbol variants use it)."""
+        ...
+
     def warm_up(self) -> None:
         """Load what a first query would (a server calls this before taking requests)."""
         ...

@@ -1,5 +1,12 @@
-"""One search, start to finish, on an open index reader: parse, expand, plan, rank, relax when
-nothing matched exactly, and turn the best units into hits with their counterparts."""
+"""One search, start to finish, on an open index reader: parse, resolve symbols, expand, plan,
+rank strictly, then with a shrinking minimum of matched words when too few units hold every
+word, and turn the best units into hits with their counterparts.
+
+A citation (`CDIP/19/6 para 11`) puts the cited paragraphs first; a bare document symbol puts
+the document's title first (the page shows it as a document card); a query of unknown Latin
+words gets a suggestion from the index's vocabulary, and its results when the typed query has
+none.
+"""
 
 from __future__ import annotations
 
@@ -7,19 +14,22 @@ import re
 
 from indexer.analysis.scan import has_cjk
 from indexer.backends.base import IndexReader, Ranked, Stored
-from indexer.errors import SymbolError
-from indexer.ingest.keys import block_key
-from indexer.ingest.symbols import normalize_symbol
+from indexer.ingest.keys import block_key, unit_key
+from indexer.query.citation import parse_citation
 from indexer.query.highlight import Pattern
 from indexer.query.parse import ParsedQuery, parse_query
-from indexer.query.plan import Expansion, build_query, expand, filter_query, relaxable
+from indexer.query.partial import PartialPlan, matched_words, plan_partial
+from indexer.query.plan import Expansion, build_query, expand, filter_query
+from indexer.query.suggest import suggest
+from indexer.query.symbols import document_symbol, resolve_symbols
 from indexer.query.tree import And, Every, Node
-from indexer.search.results import Hit, SearchPage
+from indexer.search.results import Citation, DocumentCard, Hit, Relaxation, SearchPage
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000
 OTHER_LANG = {"zh": "en", "en": "zh"}
 FULL_WIDTH = re.compile(r"[\u3000-\u303f\uff00-\uffef]")
+ENOUGH = 10  # fewer units than this holding every word: rank partial matches too
 
 
 def run_search(
@@ -32,29 +42,87 @@ def run_search(
     prefer: str | None,
 ) -> SearchPage:
     """The page of results for `text` (took_ms is left to the caller)."""
+    page = min(max(1, page), MAX_PAGE)
+    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
+    prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
+    citation = find_citation(reader, text)
+    symbol = citation.symbol if citation else symbol_in(reader, text.strip())
+    searched = citation.symbol if citation else text
+    found = _search(reader, searched, page, page_size, filters, expand_terms, prefer)
+    suggestion = None
+    if citation is None and symbol is None:
+        suggestion = _suggestion(reader, text)
+        if suggestion and found.total == 0 and not found.sections:
+            fixed = _search(reader, suggestion, page, page_size, filters, expand_terms, prefer)
+            if fixed.total or fixed.sections:
+                found = fixed
+    pinned: list[Hit] = []
+    if page == 1 and citation is not None:
+        pinned = [h for label in citation.labels if (h := _pinned(reader, symbol, label, prefer))]
+    elif page == 1 and symbol is not None:
+        pinned = [h for h in [_pinned(reader, symbol, "title", prefer)] if h]
+    shown = {unit_key(h.symbol, h.paragraph) for h in found.hits}
+    new = [h for h in pinned if unit_key(h.symbol, h.paragraph) not in shown]
+    pinned_keys = {unit_key(h.symbol, h.paragraph) for h in pinned}
+    rest = [h for h in found.hits if unit_key(h.symbol, h.paragraph) not in pinned_keys]
+    card = None
+    if page == 1 and symbol is not None:
+        card = DocumentCard.of(symbol, reader.blocks_of(symbol))
+    return SearchPage(
+        text,
+        found.total + len(new),
+        page,
+        page_size,
+        (pinned + rest)[:page_size] if pinned else found.hits,
+        0.0,
+        relaxed=found.relaxed,
+        symbol=symbol,
+        sections=found.sections,
+        facets=found.facets,
+        expansions=found.expansions,
+        citation=citation,
+        document=card,
+        suggestion=suggestion,
+        suggestion_applied=found.query != text and found.query == suggestion,
+        dropped=parse_query(text).dropped,
+    )
+
+
+def _search(
+    reader: IndexReader,
+    text: str,
+    page: int,
+    page_size: int,
+    filters: dict[str, list[str]] | None,
+    expand_terms: bool,
+    prefer: str,
+) -> SearchPage:
     parsed = parse_query(text)
     for name, values in (filters or {}).items():
         if any(values):
             parsed.filters.setdefault(name, []).extend(v for v in values if v)
+    parsed = resolve_symbols(parsed, reader.vocabulary("words"))
     expansions: list[Expansion] = []
     if expand_terms:
         parsed, expansions = expand(parsed)
-    page = min(max(1, page), MAX_PAGE)
-    page_size = min(max(1, page_size), MAX_PAGE_SIZE)
-    prefer = prefer or ("zh" if has_cjk(text) or FULL_WIDTH.search(text) else "en")
-    symbol = symbol_in(reader, text.strip())
     q, pats = build_query(parsed)
     if q is None:
-        return SearchPage(text, 0, page, page_size, [], 0.0, symbol=symbol)
-    ranked = _rank(reader, q, parsed, page * page_size, prefer, page == 1)
-    relaxed = False
-    if not (ranked.total or ranked.sections) and any(map(relaxable, parsed.positives)):
-        q, pats = build_query(parsed, relaxed=True)
-        ranked = _rank(reader, q, parsed, page * page_size, prefer, page == 1)
-        relaxed = True
+        return SearchPage(text, 0, page, page_size, [], 0.0)
+    wanted = page * page_size
+    ranked = _rank(reader, q, parsed, wanted, prefer, page == 1)
+    plan = plan_partial(parsed, split_single=ranked.total == 0)
+    relaxation = None
+    if ranked.total < ENOUGH and len(plan.words) > 1:
+        ranked, relaxation = _partial(reader, plan, parsed, ranked, wanted, prefer, page == 1)
+        pats = pats + [p for w in plan.words for p in w.patterns]
+    if relaxation is None and plan.ignored and ranked.total:
+        relaxation = Relaxation(len(plan.words), len(plan.words), [], list(plan.ignored))
     start = (page - 1) * page_size
-    hits = [_unit_hit(reader, s, score, pats) for s, score in ranked.units[start:]]
+    hits = [_unit_hit(reader, s, score, pats, plan) for s, score in ranked.units[start:wanted]]
     sections = [Hit.of(s, score, pats) for s, score in ranked.sections]
+    if relaxation is not None and relaxation.minimum < relaxation.words:
+        every = set.intersection(*(set(h.matched) for h in hits)) if hits else set()
+        relaxation.dropped = [w.text for w in plan.words if w.text not in every]
     return SearchPage(
         text,
         ranked.total,
@@ -62,12 +130,39 @@ def run_search(
         page_size,
         hits,
         0.0,
-        relaxed=relaxed and bool(hits or sections),
-        symbol=symbol,
+        relaxed=relaxation if (hits or sections) and relaxation else None,
         sections=sections,
         facets=ranked.facets,
         expansions=expansions,
     )
+
+
+def _partial(
+    reader: IndexReader,
+    plan: PartialPlan,
+    parsed: ParsedQuery,
+    strict: Ranked,
+    wanted: int,
+    prefer: str,
+    sections: bool,
+) -> tuple[Ranked, Relaxation | None]:
+    """Strict matches first, then blocks matching a shrinking minimum of the words."""
+    best, minimum = strict, len(plan.words)
+    for minimum in plan.minimums():
+        q = plan.query(minimum)
+        if q is None:
+            break
+        best = _rank(reader, q, parsed, wanted + len(strict.units), prefer, sections)
+        if best.total >= ENOUGH:
+            break
+    if best is strict or best.total <= strict.total:
+        return strict, None
+    first = {unit_key(s["symbol"], s["label"]) for s, _ in strict.units}
+    units = strict.units + [
+        (s, score) for s, score in best.units if unit_key(s["symbol"], s["label"]) not in first
+    ]
+    merged = Ranked(best.total, units[:wanted], strict.sections or best.sections, best.facets)
+    return merged, Relaxation(minimum, len(plan.words), [], list(plan.ignored))
 
 
 def _rank(
@@ -81,18 +176,53 @@ def _rank(
     return reader.rank(q, limit=limit, prefer=prefer, sections=sections)
 
 
-def _unit_hit(reader: IndexReader, stored: Stored, score: float, pats: list[Pattern]) -> Hit:
+def _unit_hit(
+    reader: IndexReader,
+    stored: Stored,
+    score: float,
+    pats: list[Pattern],
+    plan: PartialPlan | None = None,
+) -> Hit:
     """The hit with its twin in the other language (same symbol and label), if there is one."""
     other = OTHER_LANG.get(stored["lang"], "")
     twin = reader.block(block_key(stored["symbol"], other, stored["label"]))
     counterpart = Hit.of(twin, None, pats) if twin else None
-    return Hit.of(stored, score, pats, counterpart)
+    matched: list[str] = []
+    if plan is not None and len(plan.words) > 1:
+        matched = matched_words(plan, [stored["body"], twin["body"] if twin else ""])
+    return Hit.of(stored, score, pats, counterpart, matched)
+
+
+def _pinned(reader: IndexReader, symbol: str, label: str, prefer: str) -> Hit | None:
+    """A block of a document named by the query, in `prefer`'s language where it exists."""
+    for lang in (prefer, OTHER_LANG.get(prefer, "")):
+        stored = reader.block(block_key(symbol, lang, label))
+        if stored is not None:
+            return _unit_hit(reader, stored, 0.0, [])
+    return None
+
+
+def _suggestion(reader: IndexReader, text: str) -> str | None:
+    parsed = resolve_symbols(parse_query(text), reader.vocabulary("words"))
+    return suggest(text, parsed, reader.vocabulary("words"), reader.vocabulary("en"))
+
+
+def find_citation(reader: IndexReader, text: str) -> Citation | None:
+    """The paragraphs a typed citation names, if that document is indexed and has them."""
+    cited = parse_citation(text)
+    if cited is None:
+        return None
+    symbol = document_symbol(cited.symbol, reader.vocabulary("symbol"))
+    if symbol is None:
+        return None
+    labels = [
+        label
+        for label in cited.labels
+        if any(reader.block(block_key(symbol, lang, label)) for lang in OTHER_LANG)
+    ]
+    return Citation(symbol, tuple(labels)) if labels else None
 
 
 def symbol_in(reader: IndexReader, text: str) -> str | None:
-    """The canonical symbol if `text` names a document in the index."""
-    try:
-        symbol = normalize_symbol(text)
-    except SymbolError:
-        return None
-    return symbol if reader.has_symbol(symbol) else None
+    """The canonical symbol if `text` names a document in the index (however typed)."""
+    return document_symbol(text, reader.vocabulary("symbol"))

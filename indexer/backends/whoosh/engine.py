@@ -123,6 +123,8 @@ class Engine:
                 return self._and(searcher, q, within)
             case qt.Or():
                 return _union([self.evaluate(searcher, c, within) for c in q.children])
+            case qt.AtLeast():
+                return self._at_least(searcher, q, within)
             case qt.Every():
                 docs = np.arange(self.doc_count, dtype=np.int32)
                 if self.live is not None:
@@ -156,6 +158,18 @@ class Engine:
                 break
             within = result.docs
         return result if result is not None else Matches.none()
+
+    def _at_least(self, searcher, q: qt.AtLeast, within: np.ndarray | None) -> Matches:
+        """Documents matching `q.minimum` children or more: coverage first, then BM25."""
+        parts = [self.evaluate(searcher, c, within) for c in q.children]
+        parts = [p for p in parts if len(p)]
+        if len(parts) < q.minimum or not parts:
+            return Matches.none()
+        docs = np.concatenate([p.docs for p in parts])
+        counts = np.bincount(docs)
+        scores = np.bincount(docs, weights=np.concatenate([p.scores for p in parts]))
+        found = np.flatnonzero(counts >= max(1, q.minimum)).astype(np.int32)
+        return Matches(found, scores[found] + qt.COVERAGE * counts[found])
 
     def _candidates(self, searcher, q: qt.Node, within: np.ndarray | None) -> np.ndarray:
         """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""

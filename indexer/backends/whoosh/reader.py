@@ -31,6 +31,7 @@ class WhooshReader:
         self.heads[self.engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
         self.columns = {name: Codes(reader, name) for name in (*FACETS, "unit")}
+        self._vocabularies: dict[str, dict[str, int]] = {}
 
     def _searcher(self):
         """This thread's searcher (Whoosh searchers are not shared between threads)."""
@@ -119,6 +120,20 @@ class WhooshReader:
 
     def has_symbol(self, symbol: str) -> bool:
         return self._searcher().document_number(symbol=symbol) is not None
+
+    def vocabulary(self, field: str) -> dict[str, int]:
+        found = self._vocabularies.get(field)
+        if found is None:
+            reader = self._searcher().reader()
+            found = {}
+            if field in self._ix.schema:
+                found = {
+                    term.decode("utf-8") if isinstance(term, bytes) else term: info.doc_frequency()
+                    for term, info in reader.iter_field(field)
+                }
+            with self._lock:
+                found = self._vocabularies.setdefault(field, found)
+        return found
 
 
 def _top(matches: Matches, limit: int) -> list[tuple[int, float]]:

@@ -1,0 +1,181 @@
+"""Ranked partial matching: when too few units hold every typed word, a block may miss some.
+
+The typed query becomes *words*, each one unit of coverage: a Latin keyword, a word of a Chinese
+run (jieba's), or a glossary group (the typed words or any alternative). Quoted phrases and
+document symbols are always required; question and function words are not counted (they only
+add to the score). The query tree asks for at least `minimum` words (`AtLeast`), ranks by the
+number of words matched, then BM25F, and adds a bonus where neighbouring words of the query
+stand next to each other in the paragraph (proximity and exactness).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from indexer.analysis.function_words import is_function_word
+from indexer.analysis.scan import has_cjk, scan
+from indexer.analysis.segmenter import segment
+from indexer.analysis.terms import english_units, phrase_units, relaxed_words
+from indexer.query.highlight import Pattern, match_spans
+from indexer.query.parse import Clause, ParsedQuery
+from indexer.query.plan import (
+    clause_query,
+    find_concept,
+    function_clause,
+    patterns,
+)
+from indexer.query.tree import AndMaybe, AndNot, AtLeast, Node, Phrase, all_of, any_of
+
+NEAR_BOOST = 0.5  # weight of a neighbouring pair of query words found side by side
+MAX_GAP = 3  # stop words allowed between two English words of a neighbouring pair
+
+
+@dataclass(frozen=True)
+class Word:
+    """One unit of coverage: what was typed, how it matches, what it highlights."""
+
+    text: str
+    node: Node
+    patterns: tuple[Pattern, ...]
+
+
+@dataclass(frozen=True)
+class PartialPlan:
+    """A query read as words, some of which a block may miss."""
+
+    words: tuple[Word, ...]  # count toward the minimum
+    required: tuple[Node, ...]  # quoted phrases and symbols
+    optional: tuple[Node, ...]  # function words and neighbouring pairs: they only rank
+    ignored: tuple[str, ...]  # the function words typed
+    negatives: tuple[Node, ...]
+
+    @property
+    def floor(self) -> int:
+        """The fewest words a block must match: all of one or two, else half and at least two."""
+        n = len(self.words)
+        return n if n <= 2 else max(2, math.ceil(n / 2))
+
+    def minimums(self) -> list[int]:
+        """The minimums to try in turn: every word, all but one, then the floor."""
+        n = len(self.words)
+        return sorted({n, max(self.floor, n - 1), self.floor}, reverse=True)
+
+    def query(self, minimum: int) -> Node | None:
+        if not self.words and not self.required:
+            return None
+        parts = list(self.required)
+        if self.words:
+            parts.append(AtLeast(tuple(w.node for w in self.words), minimum))
+        q = all_of(parts)
+        if self.optional:
+            q = AndMaybe(q, any_of(list(self.optional)))
+        if self.negatives:
+            q = AndNot(q, any_of(list(self.negatives)))
+        return q
+
+
+def _word(text: str) -> Word | None:
+    """A word as a unit of coverage, with its glossary alternatives (产权组织 -> WIPO)."""
+    clause = Clause(text)
+    node = clause_query(clause)
+    if node is None:
+        return None
+    pats = list(patterns(clause))
+    concept = find_concept(text)
+    if concept is not None:
+        alternatives = [Clause(t, phrase=True) for t in concept.terms if t != text]
+        nodes = [q for q in map(clause_query, alternatives) if q is not None]
+        node = any_of([node, *nodes])
+        pats.extend(p for c in alternatives for p in patterns(c))
+    return Word(text, node, tuple(pats))
+
+
+def _near_pairs(text: str) -> list[Node]:
+    """Neighbouring content words of `text` as phrases: English stems with the stop words'
+    gaps between them, consecutive jieba words of a Chinese run as their character run."""
+    pairs: list[Node] = []
+    for piece in scan(text):
+        if piece.kind == "cjk":
+            words = [w for w, _, _ in segment(piece.text)]
+            for a, b in zip(words, words[1:], strict=False):
+                if not (is_function_word(a) and is_function_word(b)):
+                    units = phrase_units(a + b)
+                    if len(units) > 1:
+                        pairs.append(Phrase.of("chars", units, boost=NEAR_BOOST))
+    english = english_units(" ".join(p.text for p in scan(text) if p.kind != "cjk"))
+    at = [(i, u) for i, u in enumerate(english) if u is not None]
+    for (i, a), (j, b) in zip(at, at[1:], strict=False):
+        if j - i <= MAX_GAP:
+            pairs.append(Phrase.of("en", [a, *[None] * (j - i - 1), b], boost=NEAR_BOOST))
+    return pairs
+
+
+def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan:
+    """The query's words, required parts and rank-only parts (see the module docstring).
+
+    With `split_single`, a query of one long Chinese word is read as that word's shorter words
+    (for a word that matched nothing as a whole).
+    """
+    words: dict[str, Word] = {}
+    required: list[Node] = []
+    optional: list[Node] = []
+    ignored: list[str] = []
+    typed: list[str] = []
+    for group in parsed.groups:
+        nodes = [q for q in map(clause_query, group) if q is not None]
+        if not nodes:
+            continue
+        first = group[0]
+        if any(c.symbol for c in group) or (len(group) == 1 and first.phrase):
+            required.append(any_of(nodes))
+            continue
+        if len(group) > 1:  # OR-ed keywords, or a glossary group: one word, any alternative
+            pats = tuple(p for c in group for p in patterns(c))
+            words.setdefault(first.text, Word(first.text, any_of(nodes), pats))
+            typed.append(first.text)
+            continue
+        typed.append(first.text)
+        if function_clause(first):
+            optional.extend(nodes)
+            ignored.append(first.text)
+            continue
+        pieces = scan(first.text)
+        for piece in pieces:
+            if piece.kind == "cjk":
+                texts = [w for w, _, _ in segment(piece.text)]
+            else:
+                texts = [first.text if len(pieces) == 1 else piece.text]
+            for text in texts:
+                if is_function_word(text):
+                    q = clause_query(Clause(text))
+                    if q is not None:
+                        optional.append(q)
+                    ignored.append(text)
+                elif text not in words:
+                    word = _word(text)
+                    if word is not None:
+                        words[text] = word
+    if split_single and len(words) == 1 and not required:  # one long Chinese word
+        (only,) = words.values()
+        if has_cjk(only.text) and len(only.text) >= 4:
+            subs = [w for t in relaxed_words(only.text) if (w := _word(t)) is not None]
+            if len(subs) > 1:
+                words = {w.text: w for w in subs}
+    optional.extend(_near_pairs(" ".join(typed)))
+    negatives = tuple(q for q in map(clause_query, parsed.negatives) if q is not None)
+    if not words and not required and optional:  # only function words: they are the query
+        words = {t: w for t in dict.fromkeys(ignored) if (w := _word(t)) is not None}
+        ignored, optional = [], []
+    return PartialPlan(
+        tuple(words.values()),
+        tuple(required),
+        tuple(optional),
+        tuple(dict.fromkeys(ignored)),
+        negatives,
+    )
+
+
+def matched_words(plan: PartialPlan, texts: list[str]) -> list[str]:
+    """The plan's words found in any of `texts` (a hit and its counterpart)."""
+    return [w.text for w in plan.words if any(match_spans(t, w.patterns) for t in texts)]
