@@ -25,7 +25,7 @@ from indexer.settings import CACHE_SIZE, CORPUS_ENV, INDEX_ENV, Settings
 
 if TYPE_CHECKING:
     from indexer.search.index import SearchIndex
-    from indexer.search.results import DocumentView
+    from indexer.search.results import DocumentView, SearchPage
 
 SHOWN_WARNINGS = 5  # alignment warnings printed; all are in the manifest
 
@@ -158,18 +158,64 @@ def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_p
     click.secho(f"{result.total} paragraphs ({shown} shown, {result.took_ms:.0f} ms)", dim=True)
     for expansion in result.expansions:
         click.secho(f"also searched for {expansion.typed}: {', '.join(expansion.added)}", dim=True)
-    if result.relaxed:
-        click.secho(
-            "No exact match; paragraphs containing all the words of the query:", fg="yellow"
-        )
+    for line in _search_notes(result):
+        click.secho(line, fg="yellow")
     for hit in result.hits:
         click.echo()
         where = f" · {hit.section}" if hit.section else ""
         click.secho(f"{hit.symbol} ¶{hit.paragraph} ({hit.lang}){where}", bold=True)
+        if result.relaxed and result.relaxed.minimum < result.relaxed.words and hit.matched:
+            click.secho(f"  matches: {', '.join(hit.matched)}", dim=True)
         click.echo("  " + _styled(hit.segments))
         if hit.counterpart:
             click.secho(f"  ({hit.counterpart.lang}) ", dim=True, nl=False)
             click.echo(_styled(hit.counterpart.segments))
+
+
+_DROPPED = {
+    "wildcard": "wildcards are not supported",
+    "fuzzy": "fuzzy matching syntax (~) is not supported",
+    "boost": "boosts (^) are not supported",
+}
+
+
+def _search_notes(result: SearchPage) -> list[str]:
+    """One line for each thing the search did besides matching every typed word."""
+    from indexer.search.results import searched_text
+
+    notes = [
+        f"{_DROPPED[kind]}; searched for {searched_text(result.query)}" for kind in result.dropped
+    ]
+    if result.citation:
+        c = result.citation
+        notes.append(
+            f"{c.symbol}, paragraph {c.paragraph} is shown first; "
+            f"see it with: docsearch show {c.symbol} {c.labels[0]}"
+        )
+    elif result.document:
+        d = result.document
+        notes.append(
+            f"{d.symbol} is a document in the index ({d.paragraphs} paragraphs): "
+            f"docsearch show {d.symbol}"
+        )
+    if result.suggestion:
+        if result.suggestion_applied:
+            notes.append(
+                f"no paragraph matches {result.query!r}; results for {result.suggestion!r}"
+            )
+        else:
+            notes.append(f"did you mean: {result.suggestion}?")
+    relaxed = result.relaxed
+    if relaxed and relaxed.minimum < relaxed.words:
+        notes.append(
+            f"too few paragraphs contain all {relaxed.words} words; "
+            f"these contain at least {relaxed.minimum}, the most matched first"
+        )
+    elif relaxed and relaxed.separately:
+        notes.append("no exact match; paragraphs containing all the words of the query separately")
+    if relaxed and relaxed.ignored:
+        notes.append(f"question and function words not required: {', '.join(relaxed.ignored)}")
+    return notes
 
 
 def _styled(segments) -> str:

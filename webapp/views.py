@@ -10,6 +10,7 @@ from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer import Hit, SearchIndex, highlighter
 from indexer.query.parse import MAX_QUERY_CHARS
+from indexer.search.results import searched_text
 from webapp import i18n
 from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args
 from webapp.render import pieces, rows
@@ -95,6 +96,8 @@ def search():
         clear_url=search_url(args, **{name: [] for name in FILTERS}),
         active=[(name, v) for name in FILTERS for v in args.filters.get(name, [])],
         expand_url=search_url(args, expand="0" if args.expand else None),
+        search_url=search_url,
+        searched=searched_text(args.q) if result.dropped else "",
     )
 
 

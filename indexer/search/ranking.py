@@ -116,7 +116,7 @@ def _search(
         ranked, relaxation = _partial(reader, plan, parsed, ranked, wanted, prefer, page == 1)
         pats = pats + [p for w in plan.words for p in w.patterns]
     if relaxation is None and plan.ignored and ranked.total:
-        relaxation = Relaxation(len(plan.words), len(plan.words), [], list(plan.ignored))
+        relaxation = Relaxation(0, 0, [], list(plan.ignored))
     start = (page - 1) * page_size
     hits = [_unit_hit(reader, s, score, pats, plan) for s, score in ranked.units[start:wanted]]
     sections = [Hit.of(s, score, pats) for s, score in ranked.sections]

@@ -68,12 +68,18 @@ class Hit:
 @dataclass
 class Relaxation:
     """Not every typed word was required: at least `minimum` of `words` content words, and
-    the question and function words `ignored`; `dropped`: words some shown hit lacks."""
+    the question and function words `ignored`; `dropped`: words some shown hit lacks.
+    `words` is 0 when only function words were left out of a strict match."""
 
     minimum: int
     words: int
     dropped: list[str]
     ignored: list[str]
+
+    @property
+    def separately(self) -> bool:
+        """Every word was required, but not as typed (a long Chinese keyword's words)."""
+        return self.minimum == self.words and self.words > 0
 
     def to_json(self) -> dict:
         return asdict(self)
