@@ -35,9 +35,13 @@ from indexer.query.tree import (
     Term,
     all_of,
     any_of,
+    scaled,
 )
 
 WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
+# A glossary term typed as bare words matches those words anywhere (an expansion never
+# narrows), scored below a match of one of the concept's terms as a whole.
+SCATTERED_WEIGHT = 0.5
 MAX_GLOSSARY_WORDS = 8  # longest glossary term, in query keywords, that expansion looks for
 # Acronyms that are also ordinary English words expand only when typed in capitals.
 _COMMON_WORDS = set(STOP_WORDS) | {"who", "ace", "fit", "it", "us", "can", "may", "abc", "ip"}
@@ -150,9 +154,9 @@ def clause_query(clause: Clause) -> Node | None:
     checked). An unquoted Chinese keyword must contain all of its character pairs, which for
     Chinese text is practically the same and several times cheaper to evaluate.
     """
-    if clause.loose:
+    if clause.loose:  # every word, anywhere, ranked below the concept's terms as such
         parts = [q for q in (clause_query(Clause(w)) for w in loose_words(clause)) if q]
-        return all_of(parts) if parts else None
+        return scaled(all_of(parts), SCATTERED_WEIGHT) if parts else None
     units = phrase_units(clause.text)
     if not units:
         return None

@@ -7,7 +7,7 @@ matching blocks, ranked by BM25.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -98,6 +98,21 @@ def all_of(children: list[Node]) -> Node:
 
 def any_of(children: list[Node]) -> Node:
     return children[0] if len(children) == 1 else Or(tuple(children))
+
+
+def scaled(node: Node, factor: float) -> Node:
+    """The same query with every term's and phrase's boost multiplied by `factor`."""
+    if isinstance(node, Term | Phrase):
+        return replace(node, boost=node.boost * factor)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(scaled(c, factor) for c in node.children))
+    if isinstance(node, AtLeast):
+        return AtLeast(tuple(scaled(c, factor) for c in node.children), node.minimum)
+    if isinstance(node, AndMaybe):
+        return AndMaybe(scaled(node.required, factor), scaled(node.optional, factor))
+    if isinstance(node, AndNot):
+        return AndNot(scaled(node.positive, factor), node.negative)
+    return node
 
 
 def has_phrase(node: Node) -> bool:

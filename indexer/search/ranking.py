@@ -120,9 +120,8 @@ def _search(
     start = (page - 1) * page_size
     hits = [_unit_hit(reader, s, score, pats, plan) for s, score in ranked.units[start:wanted]]
     sections = [Hit.of(s, score, pats) for s, score in ranked.sections]
-    if relaxation is not None and relaxation.minimum < relaxation.words:
-        every = set.intersection(*(set(h.matched) for h in hits)) if hits else set()
-        relaxation.dropped = [w.text for w in plan.words if w.text not in every]
+    if relaxation is not None and relaxation.minimum < relaxation.words and hits:
+        relaxation.dropped = [w.text for w in plan.words if w.text not in hits[0].matched]
     return SearchPage(
         text,
         ranked.total,
@@ -162,7 +161,8 @@ def _partial(
         (s, score) for s, score in best.units if unit_key(s["symbol"], s["label"]) not in first
     ]
     merged = Ranked(best.total, units[:wanted], strict.sections or best.sections, best.facets)
-    return merged, Relaxation(minimum, len(plan.words), [], list(plan.ignored))
+    terms = [w.text for w in plan.words]
+    return merged, Relaxation(minimum, len(plan.words), [], list(plan.ignored), terms)
 
 
 def _rank(

@@ -68,13 +68,14 @@ class Hit:
 @dataclass
 class Relaxation:
     """Not every typed word was required: at least `minimum` of `words` content words, and
-    the question and function words `ignored`; `dropped`: words some shown hit lacks.
+    the question and function words `ignored`; `dropped`: the words the best hit lacks.
     `words` is 0 when only function words were left out of a strict match."""
 
     minimum: int
     words: int
     dropped: list[str]
     ignored: list[str]
+    terms: list[str] = field(default_factory=list)  # the content words, as typed
 
     @property
     def separately(self) -> bool:
