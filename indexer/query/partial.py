@@ -23,6 +23,7 @@ from indexer.query.plan import (
     clause_query,
     find_concept,
     function_clause,
+    loose_words,
     patterns,
 )
 from indexer.query.tree import AndMaybe, AndNot, AtLeast, Node, Phrase, all_of, any_of
@@ -129,6 +130,16 @@ def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan
         first = group[0]
         if any(c.symbol for c in group) or (len(group) == 1 and first.phrase):
             required.append(any_of(nodes))
+            continue
+        if first.loose:  # a glossary term typed as words: each word, or any of its terms
+            alternatives = [q for q in map(clause_query, group[1:]) if q is not None]
+            alt_pats = [p for c in group[1:] for p in patterns(c)]
+            for text in loose_words(first):
+                q = clause_query(Clause(text))
+                if q is not None and text not in words:
+                    pats = tuple(patterns(Clause(text))) + tuple(alt_pats)
+                    words[text] = Word(text, any_of([q, *alternatives]), pats)
+            typed.append(first.text)
             continue
         if len(group) > 1:  # OR-ed keywords, or a glossary group: one word, any alternative
             pats = tuple(p for c in group for p in patterns(c))

@@ -112,7 +112,7 @@ def _search(
     ranked = _rank(reader, q, parsed, wanted, prefer, page == 1)
     plan = plan_partial(parsed, split_single=ranked.total == 0)
     relaxation = None
-    if ranked.total < ENOUGH and len(plan.words) > 1:
+    if ranked.total < ENOUGH and (len(plan.words) > 1 or plan.ignored):
         ranked, relaxation = _partial(reader, plan, parsed, ranked, wanted, prefer, page == 1)
         pats = pats + [p for w in plan.words for p in w.patterns]
     if relaxation is None and plan.ignored and ranked.total:

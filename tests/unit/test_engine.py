@@ -165,3 +165,27 @@ def test_stop_words_keep_their_place_in_english_phrases(searcher):
     )
     texts = _bodies(searcher, gapped)
     assert texts and all(re.search(r"member states \w+ \w+ united nations", t) for t in texts)
+
+
+def test_at_least_ranks_by_coverage_then_score(searcher):
+    """AtLeast(children, m): the documents matching m children or more; each matched child adds
+    COVERAGE, so a document matching more children always ranks above one matching fewer."""
+    engine = Engine(searcher)
+    children = tuple(planned(w) for w in ("technology", "facilitation", "mechanism", "Bangkok"))
+    parts = [engine.evaluate(searcher, c) for c in children]
+    for minimum in (1, 2, 3):
+        found = engine.evaluate(searcher, qt.AtLeast(children, minimum))
+        expected: dict[int, tuple[int, float]] = {}
+        for part in parts:
+            for doc, score in zip(part.docs.tolist(), part.scores.tolist(), strict=True):
+                count, total = expected.get(doc, (0, 0.0))
+                expected[doc] = (count + 1, total + score)
+        wanted = {
+            d: count * qt.COVERAGE + total
+            for d, (count, total) in expected.items()
+            if count >= minimum
+        }
+        assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == (
+            pytest.approx(wanted)
+        )
+    assert len(engine.evaluate(searcher, qt.AtLeast(children, 5))) == 0
