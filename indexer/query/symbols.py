@@ -9,7 +9,7 @@ symbol as the index has it, and only that: `CDIP/17/8` never matches `CDIP/16/8`
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from indexer.ingest.symbols import EMBEDDED, symbol_variant
 from indexer.query.parse import Clause, ParsedQuery
@@ -71,9 +71,24 @@ def _symbol_part(word: str) -> bool:
     return len(word) <= 8 or any(ch.isdigit() for ch in word)
 
 
-def resolve_symbols(parsed: ParsedQuery, terms: Mapping[str, int]) -> ParsedQuery:
+def might_hold_symbol(parsed: ParsedQuery) -> bool:
+    """Whether any keyword has a digit (no symbol is without one): only then is the index's
+    vocabulary needed."""
+    return any(
+        not c.phrase and any(ch.isdigit() for ch in c.text) for g in parsed.groups for c in g
+    )
+
+
+def resolve_symbols(
+    parsed: ParsedQuery, terms: Mapping[str, int] | Callable[[], Mapping[str, int]]
+) -> ParsedQuery:
     """Symbols typed in the query as the index's own symbol terms (`terms`: the vocabulary of
-    the words field); keywords that spell no known symbol are left as they are."""
+    the words field, or a function returning it, called only when a keyword has a digit);
+    keywords that spell no known symbol are left as they are."""
+    if not might_hold_symbol(parsed):
+        return parsed
+    if callable(terms):
+        terms = terms()
     groups: list[list[Clause]] = []
     i = 0
     plain = [len(g) == 1 and not g[0].phrase for g in parsed.groups]

@@ -15,6 +15,7 @@ import re
 from indexer.analysis.scan import has_cjk
 from indexer.backends.base import IndexReader, Ranked, Stored
 from indexer.ingest.keys import block_key, unit_key
+from indexer.ingest.symbols import symbol_variant
 from indexer.query.citation import parse_citation
 from indexer.query.highlight import Pattern
 from indexer.query.parse import ParsedQuery, parse_query
@@ -50,7 +51,8 @@ def run_search(
     searched = citation.symbol if citation else text
     found = _search(reader, searched, page, page_size, filters, expand_terms, prefer)
     suggestion = None
-    if citation is None and symbol is None:
+    weak = found.total == 0 or (found.relaxed is not None and found.relaxed.dropped)
+    if citation is None and symbol is None and weak:  # some typed word matched nothing
         suggestion = _suggestion(reader, text)
         if suggestion and found.total == 0 and not found.sections:
             fixed = _search(reader, suggestion, page, page_size, filters, expand_terms, prefer)
@@ -101,7 +103,7 @@ def _search(
     for name, values in (filters or {}).items():
         if any(values):
             parsed.filters.setdefault(name, []).extend(v for v in values if v)
-    parsed = resolve_symbols(parsed, reader.vocabulary("words"))
+    parsed = resolve_symbols(parsed, lambda: reader.vocabulary("words"))
     expansions: list[Expansion] = []
     if expand_terms:
         parsed, expansions = expand(parsed)
@@ -203,7 +205,7 @@ def _pinned(reader: IndexReader, symbol: str, label: str, prefer: str) -> Hit | 
 
 
 def _suggestion(reader: IndexReader, text: str) -> str | None:
-    parsed = resolve_symbols(parse_query(text), reader.vocabulary("words"))
+    parsed = resolve_symbols(parse_query(text), lambda: reader.vocabulary("words"))
     return suggest(text, parsed, reader.vocabulary("words"), reader.vocabulary("en"))
 
 
@@ -225,4 +227,9 @@ def find_citation(reader: IndexReader, text: str) -> Citation | None:
 
 def symbol_in(reader: IndexReader, text: str) -> str | None:
     """The canonical symbol if `text` names a document in the index (however typed)."""
-    return document_symbol(text, reader.vocabulary("symbol"))
+    canonical = symbol_variant(text)
+    if canonical is None:
+        return None
+    if reader.has_symbol(canonical):
+        return canonical
+    return document_symbol(canonical, reader.vocabulary("symbol"))
