@@ -17,7 +17,7 @@ from indexer.analysis.function_words import is_function_word
 from indexer.analysis.scan import has_cjk, scan
 from indexer.analysis.segmenter import segment
 from indexer.analysis.terms import english_units, phrase_units, relaxed_words
-from indexer.query.highlight import Pattern, match_spans
+from indexer.query.highlight import Pattern, which_found
 from indexer.query.parse import Clause, ParsedQuery
 from indexer.query.plan import (
     clause_query,
@@ -62,14 +62,16 @@ class PartialPlan:
         n = len(self.words)
         return sorted({n, max(self.floor, n - 1), self.floor}, reverse=True)
 
-    def query(self, minimum: int) -> Node | None:
+    def query(self, minimum: int, ranked: bool = True) -> Node | None:
+        """The tree asking for `minimum` words; without `ranked`, the rank-only parts are left
+        out (the same matches, cheaper: for counting them)."""
         if not self.words and not self.required:
             return None
         parts = list(self.required)
         if self.words:
             parts.append(AtLeast(tuple(w.node for w in self.words), minimum))
         q = all_of(parts)
-        if self.optional:
+        if self.optional and ranked:
             q = AndMaybe(q, any_of(list(self.optional)))
         if self.negatives:
             q = AndNot(q, any_of(list(self.negatives)))
@@ -189,4 +191,9 @@ def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan
 
 def matched_words(plan: PartialPlan, texts: list[str]) -> list[str]:
     """The plan's words found in any of `texts` (a hit and its counterpart)."""
-    return [w.text for w in plan.words if any(match_spans(t, w.patterns) for t in texts)]
+    found = [False] * len(plan.words)
+    for text in texts:
+        if text:
+            hits = which_found(text, [w.patterns for w in plan.words])
+            found = [a or b for a, b in zip(found, hits, strict=True)]
+    return [w.text for w, yes in zip(plan.words, found, strict=True) if yes]

@@ -37,10 +37,10 @@ def _in_case_of(typed: str, word: str) -> str:
 def correct(word: str, words: Mapping[str, int]) -> str | None:
     """The indexed word nearest to `word` (folded), or None."""
     limit = _max_distance(word)
-    choices = [w for w in words if abs(len(w) - len(word)) <= limit and _LATIN.match(w)]
     found = process.extract(
-        word, choices, scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=50
+        word, list(words), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=100
     )
+    found = [f for f in found if _LATIN.match(f[0])]
     if not found:
         return None
     best = min(found, key=lambda f: (f[1], -words[f[0]], f[0]))

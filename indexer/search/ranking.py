@@ -52,7 +52,8 @@ def run_search(
     found = _search(reader, searched, page, page_size, filters, expand_terms, prefer)
     suggestion = None
     weak = found.total == 0 or (found.relaxed is not None and found.relaxed.dropped)
-    if citation is None and symbol is None and weak:  # some typed word matched nothing
+    cited = citation is not None or parse_citation(text) is not None
+    if not cited and symbol is None and weak:  # some typed word matched nothing
         suggestion = _suggestion(reader, text)
         if suggestion and found.total == 0 and not found.sections:
             fixed = _search(reader, suggestion, page, page_size, filters, expand_terms, prefer)
@@ -103,7 +104,7 @@ def _search(
     for name, values in (filters or {}).items():
         if any(values):
             parsed.filters.setdefault(name, []).extend(v for v in values if v)
-    parsed = resolve_symbols(parsed, lambda: reader.vocabulary("words"))
+    parsed = resolve_symbols(parsed, lambda: reader.vocabulary("words", containing="/"))
     expansions: list[Expansion] = []
     if expand_terms:
         parsed, expansions = expand(parsed)
@@ -147,15 +148,21 @@ def _partial(
     prefer: str,
     sections: bool,
 ) -> tuple[Ranked, Relaxation | None]:
-    """Strict matches first, then blocks matching a shrinking minimum of the words."""
+    """Strict matches first, then blocks matching a shrinking minimum of the words: the
+    largest minimum that finds ENOUGH units (counted without the rank-only parts), else the
+    smallest; ranked once at that minimum."""
     best, minimum = strict, len(plan.words)
-    for minimum in plan.minimums():
-        q = plan.query(minimum)
+    chosen = None
+    minimums = plan.minimums()
+    for minimum in minimums:
+        q = plan.query(minimum, ranked=False)
         if q is None:
             break
-        best = _rank(reader, q, parsed, wanted + len(strict.units), prefer, sections)
-        if best.total >= ENOUGH:
+        if minimum == minimums[-1] or _count(reader, q, parsed) >= ENOUGH:
+            chosen = plan.query(minimum)
             break
+    if chosen is not None:
+        best = _rank(reader, chosen, parsed, wanted + len(strict.units), prefer, sections)
     if best is strict or best.total <= strict.total:
         return strict, None
     first = {unit_key(s["symbol"], s["label"]) for s, _ in strict.units}
@@ -165,6 +172,11 @@ def _partial(
     merged = Ranked(best.total, units[:wanted], strict.sections or best.sections, best.facets)
     terms = [w.text for w in plan.words]
     return merged, Relaxation(minimum, len(plan.words), [], list(plan.ignored), terms)
+
+
+def _count(reader: IndexReader, q: Node, parsed: ParsedQuery) -> int:
+    """How many units `q` matches (within the query's filters)."""
+    return _rank(reader, q, parsed, 1, "en", False).total
 
 
 def _rank(
@@ -205,7 +217,7 @@ def _pinned(reader: IndexReader, symbol: str, label: str, prefer: str) -> Hit | 
 
 
 def _suggestion(reader: IndexReader, text: str) -> str | None:
-    parsed = resolve_symbols(parse_query(text), lambda: reader.vocabulary("words"))
+    parsed = resolve_symbols(parse_query(text), lambda: reader.vocabulary("words", containing="/"))
     return suggest(text, parsed, reader.vocabulary("words"), reader.vocabulary("en"))
 
 
