@@ -121,7 +121,8 @@ def _search(
     if relaxation is None and plan.ignored and ranked.total:
         relaxation = Relaxation(0, 0, [], list(plan.ignored))
     start = (page - 1) * page_size
-    hits = [_unit_hit(reader, s, score, pats, plan) for s, score in ranked.units[start:wanted]]
+    partial = plan if relaxation is not None and relaxation.words else None
+    hits = [_unit_hit(reader, s, score, pats, partial) for s, score in ranked.units[start:wanted]]
     sections = [Hit.of(s, score, pats) for s, score in ranked.sections]
     if relaxation is not None and relaxation.minimum < relaxation.words and hits:
         relaxation.dropped = [w.text for w in plan.words if w.text not in hits[0].matched]

@@ -160,7 +160,22 @@ class Engine:
         return result if result is not None else Matches.none()
 
     def _at_least(self, searcher, q: qt.AtLeast, within: np.ndarray | None) -> Matches:
-        """Documents matching `q.minimum` children or more: coverage first, then BM25."""
+        """Documents matching `q.minimum` children or more: coverage first, then BM25.
+
+        With a minimum of two or more, the documents that could match that many children are
+        found from document numbers first, so phrases are checked on those only.
+        """
+        if q.minimum >= 2:
+            candidates = [self._candidates(searcher, c, within) for c in q.children]
+            found = [c for c in candidates if c is not None and len(c)]
+            if len(found) < q.minimum:
+                return Matches.none()
+            counts = np.bincount(np.concatenate(found).astype(np.int64))
+            within = np.flatnonzero(counts >= q.minimum).astype(np.int32)
+            if self.live is not None:
+                within = within[self.live[within]]
+            if not len(within):
+                return Matches.none()
         parts = [self.evaluate(searcher, c, within) for c in q.children]
         parts = [p for p in parts if len(p)]
         if len(parts) < q.minimum or not parts:
