@@ -140,7 +140,9 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 )
 @index_option
 def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_path) -> None:
-    """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
+    """Find paragraphs. Paragraphs holding every keyword come first, then those holding most
+    of them; "quoted phrases", OR, -term, symbol:, lang:. Questions, pasted sentences and
+    citations (CDIP/19/6 para 11) work too.
 
     Example: docsearch search '"可持续发展集团" lang:zh'
     """

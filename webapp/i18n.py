@@ -24,7 +24,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "other_ui": "English",
         "other_ui_name": "en",
         "help_title": "查询语法",
-        "help_words": "所有关键词都要出现；中文关键词按原文连续字符匹配",
+        "help_words": (
+            "包含全部关键词的段落在前（中文关键词按原文连续字符匹配），其后是包含大部分关键词的段落；"
+            "可直接输入问题、粘贴原文句子或引用段落（CDIP/19/6 第 11 段）"
+        ),
         "help_phrase": "精确短语",
         "help_or": "任一即可",
         "help_not": "排除",
@@ -124,7 +127,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "other_ui_name": "zh",
         "help_title": "Query syntax",
         "help_words": (
-            "every keyword must occur; a Chinese keyword matches as an exact run of characters"
+            "paragraphs holding every keyword first (a Chinese keyword as an exact run of "
+            "characters), then those holding most of them; ask a question, paste a sentence or "
+            "cite a paragraph (CDIP/19/6 para 11)"
         ),
         "help_phrase": "the exact phrase",
         "help_or": "either",

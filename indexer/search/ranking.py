@@ -117,7 +117,7 @@ def _search(
     relaxation = None
     if ranked.total < ENOUGH and (len(plan.words) > 1 or plan.ignored):
         ranked, relaxation = _partial(reader, plan, parsed, ranked, wanted, prefer, page == 1)
-        pats = pats + [p for w in plan.words for p in w.patterns]
+        pats = _distinct(pats + [p for w in plan.words for p in w.patterns])
     if relaxation is None and plan.ignored and ranked.total:
         relaxation = Relaxation(0, 0, [], list(plan.ignored))
     start = (page - 1) * page_size
@@ -173,6 +173,14 @@ def _partial(
     merged = Ranked(best.total, units[:wanted], strict.sections or best.sections, best.facets)
     terms = [w.text for w in plan.words]
     return merged, Relaxation(minimum, len(plan.words), [], list(plan.ignored), terms)
+
+
+def _distinct(pats: list[Pattern]) -> list[Pattern]:
+    """The patterns without repeats (each costs a pass over every shown text)."""
+    seen: dict[tuple, Pattern] = {}
+    for field, units in pats:
+        seen.setdefault((field, tuple(units)), (field, units))
+    return list(seen.values())
 
 
 def _count(reader: IndexReader, q: Node, parsed: ParsedQuery) -> int:
