@@ -20,7 +20,6 @@ from indexer.analysis.terms import (
     english_units,
     phrase_units,
     query_words,
-    relaxed_words,
 )
 from indexer.ingest.symbols import SymbolError, normalize_symbol
 from indexer.query.highlight import Pattern
@@ -171,23 +170,6 @@ def clause_query(clause: Clause) -> Node | None:
     return any_of([words_q, Phrase.of("en", english)]) if english else words_q
 
 
-def relaxable(clause: Clause) -> bool:
-    """An unquoted Chinese keyword of four characters or more may be relaxed to its words."""
-    return not clause.phrase and any(
-        p.kind == "cjk" and len(p.text) >= 4 for p in scan(clause.text)
-    )
-
-
-def _relaxed(clause: Clause) -> tuple[Node | None, list[Pattern]]:
-    parts, pats = [], []
-    for word in relaxed_words(clause.text):
-        sub = clause_query(Clause(word))
-        if sub is not None:
-            parts.append(sub)
-            pats.extend(patterns(Clause(word)))
-    return (all_of(parts) if parts else None), pats
-
-
 FILTER_FIELDS = {"symbol": "symbol", "lang": "lang", "committee": "committee_code", "year": "year"}
 
 
@@ -215,7 +197,7 @@ def filter_query(filters: dict[str, list[str]]) -> Node | None:
     return all_of(parts) if parts else None
 
 
-def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[Node | None, list]:
+def build_query(parsed: ParsedQuery) -> tuple[Node | None, list]:
     """The query tree for a parsed query, and the highlight patterns of its positive parts.
 
     Keywords that are question or function words (`how`, `the`, `如何`) are not required
@@ -226,10 +208,7 @@ def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[Node | None
     for group, function in zip(parsed.groups, function_only, strict=True):
         alternatives = []
         for clause in group:
-            if relaxed and relaxable(clause):
-                q, clause_pats = _relaxed(clause)
-            else:
-                q, clause_pats = clause_query(clause), patterns(clause)
+            q, clause_pats = clause_query(clause), patterns(clause)
             if q is not None:
                 alternatives.append(q)
                 pats.extend(clause_pats)
