@@ -50,6 +50,9 @@ class PartialPlan:
     optional: tuple[Node, ...]  # function words and neighbouring pairs: they only rank
     ignored: tuple[str, ...]  # the function words typed
     negatives: tuple[Node, ...]
+    # Each word is one typed keyword, matched as the strict query matches it: asking for every
+    # word finds what the strict query found, so that minimum need not be tried again.
+    as_strict: bool = False
 
     @property
     def floor(self) -> int:
@@ -58,9 +61,13 @@ class PartialPlan:
         return n if n <= 2 else max(2, math.ceil(n / 2))
 
     def minimums(self) -> list[int]:
-        """The minimums to try in turn: every word, all but one, then the floor."""
+        """The minimums to try in turn: every word (unless that is the strict query), all but
+        one, then the floor."""
         n = len(self.words)
-        return sorted({n, max(self.floor, n - 1), self.floor}, reverse=True)
+        tried = {n, max(self.floor, n - 1), self.floor}
+        if self.as_strict:
+            tried.discard(n)
+        return sorted(tried, reverse=True)
 
     def query(self, minimum: int, ranked: bool = True) -> Node | None:
         """The tree asking for `minimum` words; without `ranked`, the rank-only parts are left
@@ -78,14 +85,14 @@ class PartialPlan:
         return q
 
 
-def _word(text: str) -> Word | None:
+def _word(text: str, glossary: bool = True) -> Word | None:
     """A word as a unit of coverage, with its glossary alternatives (产权组织 -> WIPO)."""
     clause = Clause(text)
     node = clause_query(clause)
     if node is None:
         return None
     pats = list(patterns(clause))
-    concept = find_concept(text)
+    concept = find_concept(text) if glossary else None
     if concept is not None:
         alternatives = [Clause(t, phrase=True) for t in concept.terms if t != text]
         nodes = [q for q in map(clause_query, alternatives) if q is not None]
@@ -114,12 +121,16 @@ def _near_pairs(text: str) -> list[Node]:
     return pairs
 
 
-def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan:
+def plan_partial(
+    parsed: ParsedQuery, split_single: bool = False, glossary: bool = True
+) -> PartialPlan:
     """The query's words, required parts and rank-only parts (see the module docstring).
 
     With `split_single`, a query of one long Chinese word is read as that word's shorter words
-    (for a word that matched nothing as a whole).
+    (for a word that matched nothing as a whole). With `glossary`, the words of a Chinese run
+    that name glossary concepts match any of the concept's terms too.
     """
+    as_strict = True
     words: dict[str, Word] = {}
     required: list[Node] = []
     optional: list[Node] = []
@@ -134,6 +145,7 @@ def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan
             required.append(any_of(nodes))
             continue
         if first.loose:  # a glossary term typed as words: each word, or any of its terms
+            as_strict = False
             alternatives = [q for q in map(clause_query, group[1:]) if q is not None]
             alt_pats = [p for c in group[1:] for p in patterns(c)]
             for text in loose_words(first):
@@ -159,6 +171,8 @@ def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan
                 texts = [w for w, _, _ in segment(piece.text)]
             else:
                 texts = [first.text if len(pieces) == 1 else piece.text]
+            if len(pieces) > 1 or texts != [first.text]:
+                as_strict = False  # a keyword read as several words
             for text in texts:
                 if is_function_word(text):
                     q = clause_query(Clause(text))
@@ -166,26 +180,29 @@ def plan_partial(parsed: ParsedQuery, split_single: bool = False) -> PartialPlan
                         optional.append(q)
                     ignored.append(text)
                 elif text not in words:
-                    word = _word(text)
+                    word = _word(text, glossary and len(texts) > 1)
                     if word is not None:
                         words[text] = word
     if split_single and len(words) == 1 and not required:  # one long Chinese word
         (only,) = words.values()
         if has_cjk(only.text) and len(only.text) >= 4:
-            subs = [w for t in relaxed_words(only.text) if (w := _word(t)) is not None]
+            subs = [w for t in relaxed_words(only.text) if (w := _word(t, glossary)) is not None]
             if len(subs) > 1:
                 words = {w.text: w for w in subs}
+                as_strict = False
     optional.extend(_near_pairs(" ".join(typed)))
     negatives = tuple(q for q in map(clause_query, parsed.negatives) if q is not None)
     if not words and not required and optional:  # only function words: they are the query
-        words = {t: w for t in dict.fromkeys(ignored) if (w := _word(t)) is not None}
+        words = {t: w for t in dict.fromkeys(ignored) if (w := _word(t, False)) is not None}
         ignored, optional = [], []
+        as_strict = False
     return PartialPlan(
         tuple(words.values()),
         tuple(required),
         tuple(optional),
         tuple(dict.fromkeys(ignored)),
         negatives,
+        as_strict,
     )
 
 

@@ -113,7 +113,7 @@ def _search(
         return SearchPage(text, 0, page, page_size, [], 0.0)
     wanted = page * page_size
     ranked = _rank(reader, q, parsed, wanted, prefer, page == 1)
-    plan = plan_partial(parsed, split_single=ranked.total == 0)
+    plan = plan_partial(parsed, split_single=ranked.total == 0, glossary=expand_terms)
     relaxation = None
     if ranked.total < ENOUGH and (len(plan.words) > 1 or plan.ignored):
         ranked, relaxation = _partial(reader, plan, parsed, ranked, wanted, prefer, page == 1)

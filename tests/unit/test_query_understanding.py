@@ -48,7 +48,8 @@ def test_a_question_plan_counts_content_words_only():
     plan = plan_partial(parse_query("when was the IAEG-SDG established"))
     assert [w.text for w in plan.words] == ["IAEG-SDG", "established"]
     assert set(plan.ignored) == {"when", "was", "the"}
-    assert plan.floor == 2 and plan.minimums() == [2]
+    # every word is one typed keyword: asking for all of them is the strict query, not retried
+    assert plan.floor == 2 and plan.as_strict and plan.minimums() == []
 
 
 def test_a_chinese_question_is_read_as_its_words():
@@ -59,8 +60,10 @@ def test_a_chinese_question_is_read_as_its_words():
 
 def test_the_minimum_shrinks_to_half_and_never_below_two():
     plan = plan_partial(parse_query("alpha beta gamma delta epsilon zeta eta theta"))
-    assert plan.minimums() == [8, 7, 4]
-    assert plan_partial(parse_query("alpha beta")).minimums() == [2]
+    assert plan.minimums() == [7, 4]  # all eight is the strict query
+    assert plan_partial(parse_query("alpha beta")).minimums() == []
+    split = plan_partial(parse_query("技术促进机制由哪些部分组成"))  # one keyword, three words
+    assert not split.as_strict and split.minimums() == [3, 2]
 
 
 def test_quoted_phrases_and_symbols_stay_required():
