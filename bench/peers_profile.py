@@ -139,7 +139,7 @@ def profile(corpus: Path, work: Path) -> list[str]:
         plans, tvs, ftss = [], [], []
         for _ in range(5):
             t = time.perf_counter()
-            tree, _ = peers.plan(q.text)
+            tree = peers.plan(q.text)
             plans.append(time.perf_counter() - t)
             tq, fq = (tv.translate(tree), fts.translate(tree)) if tree is not None else (None, None)
             t = time.perf_counter()

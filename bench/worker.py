@@ -16,7 +16,7 @@ import sys
 import time
 from pathlib import Path
 
-from bench.queries import QUERIES
+from bench.queries import QUERIES, QUERY_SETS, Query
 
 
 def _documents(corpus: Path, limit: int | None = None):
@@ -120,19 +120,19 @@ def task_segment(args: dict) -> dict:
 WARM_UP = "预热 warm-up"  # shares no word with the query set
 
 
-def _timed_queries(search, rounds: int) -> dict:
+def _timed_queries(search, rounds: int, queries: tuple[Query, ...] = QUERIES) -> dict:
     """Run every query once (timed as `first_ms`: its posting lists not cached yet), then
     `rounds` times; per-query medians + all samples. An unrelated query first pays the
     process's one-time costs (jieba's dictionary, the index's columns): cold start measures those.
     """
     search(WARM_UP)
     totals, first = {}, []
-    for q in QUERIES:
+    for q in queries:
         totals[q.text], ms = search(q.text)
         first.append(ms)
-    samples: dict[str, list[float]] = {q.text: [] for q in QUERIES}
+    samples: dict[str, list[float]] = {q.text: [] for q in queries}
     for _ in range(rounds):
-        for q in QUERIES:
+        for q in queries:
             samples[q.text].append(search(q.text)[1])
     return {
         "queries": [
@@ -143,9 +143,9 @@ def _timed_queries(search, rounds: int) -> dict:
                 "median_ms": statistics.median(samples[q.text]),
                 "max_ms": max(samples[q.text]),
             }
-            for q in QUERIES
+            for q in queries
         ],
-        "samples_ms": [ms for q in QUERIES for ms in samples[q.text]],
+        "samples_ms": [ms for q in queries for ms in samples[q.text]],
         "first_ms": first,
     }
 
@@ -164,7 +164,7 @@ def task_queries(args: dict) -> dict:
         page = index.search(text, page=1, page_size=10)
         return page.total, (time.perf_counter() - started) * 1000
 
-    return _timed_queries(search, args["rounds"])
+    return _timed_queries(search, args["rounds"], QUERY_SETS[args.get("set", "mixed")])
 
 
 def task_baseline_queries(args: dict) -> dict:

@@ -223,7 +223,9 @@ def search_command(
     no_expand,
     index_path,
 ) -> None:
-    """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
+    """Find paragraphs. Paragraphs holding every keyword come first, then those holding most
+    of them; "quoted phrases", OR, -term, symbol:, lang:. Questions, pasted sentences and
+    citations (CDIP/19/6 para 11) work too.
 
     Filters are checked as the web site checks them; an empty QUERY needs a filter.
 
@@ -269,15 +271,15 @@ def _print_results(result: SearchPage, page: int, limit: int) -> None:
     click.secho(summary, dim=True)
     for expansion in result.expansions:
         click.secho(f"also searched for {expansion.typed}: {', '.join(expansion.added)}", dim=True)
-    if result.relaxed:
-        click.secho(
-            "No exact match; paragraphs containing all the words of the query:", fg="yellow"
-        )
+    for line in _search_notes(result):
+        click.secho(line, fg="yellow")
     last_of = {hit.symbol: i for i, hit in enumerate(result.hits)}
     for i, hit in enumerate(result.hits):
         click.echo()
         where = f" · {hit.section}" if hit.section else ""
         click.secho(f"{hit.symbol} ¶{hit.paragraph} ({hit.lang}){where}", bold=True)
+        if result.relaxed and result.relaxed.minimum < result.relaxed.words and hit.matched:
+            click.secho(f"  matches: {', '.join(hit.matched)}", dim=True)
         click.echo("  " + _styled(hit.segments))
         if hit.counterpart:
             click.secho(f"  ({hit.counterpart.lang}) ", dim=True, nl=False)
@@ -301,6 +303,52 @@ def _option_sentence(message: str) -> str:
                 rest = rest.replace(other, other_flag)
             return f"{flag} {rest}"
     return message
+
+
+_DROPPED = {
+    "wildcard": "wildcards are not supported",
+    "fuzzy": "fuzzy matching syntax (~) is not supported",
+    "boost": "boosts (^) are not supported",
+}
+
+
+def _search_notes(result: SearchPage) -> list[str]:
+    """One line for each thing the search did besides matching every typed word."""
+    from indexer.search.results import searched_text
+
+    notes = [
+        f"{_DROPPED[kind]}; searched for {searched_text(result.query)}" for kind in result.dropped
+    ]
+    if result.citation:
+        c = result.citation
+        notes.append(
+            f"{c.symbol}, paragraph {c.paragraph} is shown first; "
+            f"see it with: docsearch show {c.symbol} {c.labels[0]}"
+        )
+    elif result.document:
+        d = result.document
+        notes.append(
+            f"{d.symbol} is a document in the index ({d.paragraphs} paragraphs): "
+            f"docsearch show {d.symbol}"
+        )
+    if result.suggestion:
+        if result.suggestion_applied:
+            notes.append(
+                f"no paragraph matches {result.query!r}; results for {result.suggestion!r}"
+            )
+        else:
+            notes.append(f"did you mean: {result.suggestion}?")
+    relaxed = result.relaxed
+    if relaxed and relaxed.minimum < relaxed.words:
+        notes.append(
+            f"too few paragraphs contain all {relaxed.words} words; "
+            f"these contain at least {relaxed.minimum}, the most matched first"
+        )
+    elif relaxed and relaxed.separately:
+        notes.append("no exact match; paragraphs containing all the words of the query separately")
+    if relaxed and relaxed.ignored:
+        notes.append(f"question and function words not required: {', '.join(relaxed.ignored)}")
+    return notes
 
 
 def _styled(segments) -> str:

@@ -26,7 +26,10 @@ STRINGS: dict[str, dict[str, str]] = {
         "other_ui": "English",
         "other_ui_name": "en",
         "help_title": "查询语法",
-        "help_words": "所有关键词都要出现；中文关键词按原文连续字符匹配",
+        "help_words": (
+            "包含全部关键词的段落在前（中文关键词按原文连续字符匹配），其后是包含大部分关键词的段落；"
+            "可直接输入问题、粘贴原文句子或引用段落（CDIP/19/6 第 11 段）"
+        ),
         "help_phrase": "精确短语",
         "help_or": "任一即可",
         "help_not": "排除",
@@ -40,7 +43,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "results_for": "“{q}”的检索结果",
         "total": "共 {total} 段，用时 {ms} 毫秒",
         "page_of": "第 {page} / {pages} 页",
-        "relaxed": "没有完全一致的结果；以下段落分别包含查询中的各个词。",
         "also_searched": "同时检索了术语表中的对应词：",
         "expand_off": "只检索输入的词",
         "expand_is_off": "未使用术语表扩展。",
@@ -61,6 +63,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "suggest_other": "换用另一种语言检索（中文文件与英文文件段落编号相同）；",
         "suggest_filters": "取消筛选条件；",
         "suggest_symbol": "直接输入文件号，如 CDIP/19/6。",
+        "relaxed_partial": (
+            "没有足够的段落包含全部 {words} 个词；"
+            "以下段落至少包含其中 {minimum} 个，包含越多越靠前。"
+        ),
+        "relaxed_ignored": "未要求的疑问词和虚词：{words}。",
+        "relaxed_separately": "没有完全一致的结果；以下段落分别包含查询中的各个词。",
+        "matched": "包含：{words}",
+        "missing": "缺少：{words}",
+        "did_you_mean": "您是不是要找：",
+        "showing_suggestion": "没有找到与“{q}”匹配的段落；以下是“{s}”的结果。",
+        "search_instead": "仍然检索“{q}”",
+        "dropped_wildcard": "不支持通配符；已检索：{q}",
+        "dropped_fuzzy": "不支持模糊检索语法（~）；已检索：{q}",
+        "dropped_boost": "不支持权重语法（^）；已检索：{q}",
+        "citation_card": "{symbol} 第 {paragraph} 段",
+        "go_to_paragraph": "直接查看该段",
+        "document_card": "文件",
+        "card_date": "日期",
+        "card_committee": "委员会",
+        "card_session": "届会",
+        "card_paragraphs": "段落数",
+        "card_version": "{lang}本",
         "too_long": "查询太长：最多 {max} 个字符（当前 {n} 个）。",
         "pagination": "分页",
         "prev": "上一页",
@@ -167,7 +191,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "other_ui_name": "zh",
         "help_title": "Query syntax",
         "help_words": (
-            "every keyword must occur; a Chinese keyword matches as an exact run of characters"
+            "paragraphs holding every keyword first (a Chinese keyword as an exact run of "
+            "characters), then those holding most of them; ask a question, paste a sentence or "
+            "cite a paragraph (CDIP/19/6 para 11)"
         ),
         "help_phrase": "the exact phrase",
         "help_or": "either",
@@ -182,9 +208,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "results_for": "Results for “{q}”",
         "total": "{total} paragraphs in {ms} ms",
         "page_of": "page {page} of {pages}",
-        "relaxed": (
-            "No exact match; these paragraphs contain all the words of the query separately."
-        ),
         "also_searched": "Also searched, from the glossary:",
         "expand_off": "search only what I typed",
         "expand_is_off": "Glossary equivalents are not searched.",
@@ -205,6 +228,30 @@ STRINGS: dict[str, dict[str, str]] = {
         "suggest_other": "search in the other language (both versions share paragraph numbers);",
         "suggest_filters": "remove the filters;",
         "suggest_symbol": "type a document symbol such as CDIP/19/6.",
+        "relaxed_partial": (
+            "Too few paragraphs contain all {words} words; these contain at least {minimum} of "
+            "them, the most matched first."
+        ),
+        "relaxed_ignored": "Question and function words not required: {words}.",
+        "relaxed_separately": (
+            "No exact match; these paragraphs contain all the words of the query separately."
+        ),
+        "matched": "Matches: {words}",
+        "missing": "missing: {words}",
+        "did_you_mean": "Did you mean",
+        "showing_suggestion": "No paragraph matches “{q}”; showing results for “{s}”.",
+        "search_instead": "search for “{q}” instead",
+        "dropped_wildcard": "Wildcards are not supported; searched for {q}",
+        "dropped_fuzzy": "Fuzzy matching syntax (~) is not supported; searched for {q}",
+        "dropped_boost": "Boosts (^) are not supported; searched for {q}",
+        "citation_card": "{symbol}, paragraph {paragraph}",
+        "go_to_paragraph": "Go to the paragraph",
+        "document_card": "Document",
+        "card_date": "Date",
+        "card_committee": "Committee",
+        "card_session": "Session",
+        "card_paragraphs": "Paragraphs",
+        "card_version": "{lang} version",
         "too_long": "The query is too long: at most {max} characters (this one has {n}).",
         "pagination": "Pages",
         "prev": "Previous",

@@ -12,6 +12,7 @@ from indexer import Hit, SearchIndex, highlighter
 from indexer.ingest.facets import is_provisional
 from indexer.query.parse import MAX_QUERY_CHARS
 from indexer.search.ranking import GROUP_SIZE
+from indexer.search.results import searched_text
 from webapp import api, cite, i18n, public_url
 from webapp.listing import RECENT, list_documents
 from webapp.params import FILTERS, LANGS, SearchArgs, resolve, search_args, state, without
@@ -154,6 +155,8 @@ def search():
             for k, v in request.args.items(multi=True)
             if k not in ("date_from", "date_to", "page", "ui")
         ],
+        search_url=search_url,
+        searched=searched_text(args.q) if result.dropped else "",
     )
 
 

@@ -69,6 +69,12 @@ class IndexReader(Protocol):
 
     def has_symbol(self, symbol: str) -> bool: ...
 
+    def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
+        """Every term of an indexed field (`words`, `symbol`, ...) that contains `containing`,
+        and the number of blocks holding it; read once per generation (typo suggestions and
+        symbol variants use it; in Solr, the TermsComponent)."""
+        ...
+
     def warm_up(self) -> None:
         """Load what a first query would (a server calls this before taking requests)."""
         ...

@@ -76,3 +76,32 @@ def cited_symbols(text: str) -> list[tuple[int, int, str]]:
         except SymbolError:
             continue
     return found
+
+
+# A symbol as people type it: spaces, underscores or full-width slashes for its slashes.
+_LOOSE_SEPARATOR = re.compile(r"\s*[/\\]\s*|[\s_]+")
+_RESOLUTION = re.compile(r"^\d{1,3}/\d{1,4}$")  # General Assembly resolutions: 72/279
+# A symbol glued to other text (见文件CDIP/16/8, 大会第70/1号决议): Latin-and-digit runs with
+# slashes, at least one digit.
+EMBEDDED = re.compile(
+    r"(?<![A-Za-z0-9/])(?:[A-Za-z]{1,8}(?:/[A-Za-z0-9][A-Za-z0-9.\-]*){1,6}|\d{1,3}/\d{1,4})"
+    r"(?![A-Za-z0-9/])"
+)
+
+
+def symbol_variant(text: str) -> str | None:
+    """The canonical symbol `text` stands for, however typed (`cdip 17/8`, `ＣＤＩＰ／１８／４`,
+    `wo_pbc_34_12`, `72/279`), or None. The symbol has at least one number in it."""
+    squashed = unicodedata.normalize("NFKC", text).upper().strip()
+    if not any(ch.isdigit() for ch in squashed):
+        return None
+    if _RESOLUTION.match(squashed):
+        return squashed
+    try:
+        return normalize_symbol(squashed)
+    except SymbolError:
+        pass
+    try:
+        return normalize_symbol(_LOOSE_SEPARATOR.sub("/", squashed))
+    except SymbolError:
+        return None

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from markupsafe import escape
 
@@ -23,19 +23,25 @@ Segment = tuple[str, bool]
 Pattern = tuple[str, list[str | None]]  # (field, terms by position; None: any term there)
 
 
-def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]:
+def match_spans(
+    text: str,
+    patterns: Iterable[Pattern],
+    by_terms: dict | None = None,
+) -> list[tuple[int, int]]:
     """Spans of `text` where each pattern occurs, found with that field's analysis, merged.
 
     A pattern of CJK characters only is an exact run of the folded text, so it is looked up
-    as a substring of each CJK run; other patterns are matched term by term.
+    as a substring of each CJK run; other patterns are matched term by term. `by_terms` keeps
+    what was derived from the text (analysed terms and their positions) between calls on the
+    same text (see `which_found`).
     """
     spans = []
-    by_terms: dict[Callable, dict[int, dict[str, tuple[int, int]]]] = {}
+    by_terms = {} if by_terms is None else by_terms
     for field, units in patterns:
         if not units:
             continue
         cjk = [bool(u and _CJK.search(u)) for u in units]
-        if field == "chars" and not any(cjk) and not _contains(text, units[0]):
+        if field == "chars" and not any(cjk) and not _contains(text, units[0], by_terms):
             continue  # Latin terms are parts of the folded words: absent there, nowhere
         if field == "chars" and _one_cjk_run(units):
             needle = units[0] + "".join(u[-1] for u in units[1:])  # the bigrams' characters
@@ -53,16 +59,37 @@ def match_spans(text: str, patterns: Iterable[Pattern]) -> list[tuple[int, int]]
                 at[pos].setdefault(term, (start, end))
             by_terms[terms_of] = at
         at = by_terms[terms_of]
-        for pos, terms in at.items():
-            if units[0] not in terms:
-                continue
+        for pos in _positions_of(at, units[0], by_terms, terms_of):
+            terms = at[pos]
             if all(u is None or u in at.get(pos + i, ()) for i, u in enumerate(units)):
                 spans.append((terms[units[0]][0], at[pos + len(units) - 1][units[-1]][1]))
     return merge(spans)
 
 
-def _contains(text: str, folded_term: str) -> bool:
-    return any(folded_term in piece.text for piece in scan(text) if piece.kind == "word")
+def _positions_of(at, term, by_terms, terms_of) -> list[int]:
+    """The positions holding `term`, from an index of the analysed terms made once per text."""
+    key = ("where", terms_of)
+    where = by_terms.get(key)
+    if where is None:
+        where = defaultdict(list)
+        for pos, terms in at.items():
+            for t in terms:
+                where[t].append(pos)
+        by_terms[key] = where
+    return where.get(term, [])
+
+
+def which_found(text: str, groups: list[Iterable[Pattern]]) -> list[bool]:
+    """For each group of patterns, whether any of them occurs in `text` (analysed once)."""
+    by_terms: dict = {}
+    return [bool(match_spans(text, group, by_terms)) for group in groups]
+
+
+def _contains(text: str, folded_term: str, by_terms: dict) -> bool:
+    words = by_terms.get("words")
+    if words is None:  # the text's Latin words, joined once
+        words = by_terms["words"] = " ".join(p.text for p in scan(text) if p.kind == "word")
+    return folded_term in words
 
 
 def _one_cjk_run(units: list[str]) -> bool:

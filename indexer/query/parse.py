@@ -25,6 +25,13 @@ _TOKEN = re.compile(
     re.I,
 )
 _NOISE = re.compile(r"[()\[\]{}*?~^\\!+<>=]")
+_OPERAND = re.compile(r"(?<=\w)[~^]\d+(?:\.\d+)?")
+# Syntax other engines offer and this one does not: said out loud, never an error.
+_UNSUPPORTED = {
+    "wildcard": re.compile(r"\w\*|\*\w|\w\?\w"),  # a question's final "?" is no wildcard
+    "fuzzy": re.compile(r"\w~\d*(?!\S)"),
+    "boost": re.compile(r"\w\^\d"),
+}
 
 
 @dataclass(frozen=True)
@@ -33,6 +40,8 @@ class Clause:
 
     text: str
     phrase: bool = False
+    symbol: bool = False  # a document symbol the index holds: always required
+    loose: bool = False  # several words, each required anywhere (a glossary term typed bare)
 
 
 @dataclass
@@ -42,6 +51,7 @@ class ParsedQuery:
     groups: list[list[Clause]] = field(default_factory=list)
     negatives: list[Clause] = field(default_factory=list)
     filters: dict[str, list[str]] = field(default_factory=dict)
+    dropped: list[str] = field(default_factory=list)  # syntax not offered: "wildcard", ...
 
     @property
     def positives(self) -> list[Clause]:
@@ -63,6 +73,8 @@ def parse_query(text: str) -> ParsedQuery:
         i = text.rfind('"')
         text = text[:i] + " " + text[i + 1 :]
     parsed = ParsedQuery()
+    parsed.dropped = [kind for kind, pattern in _UNSUPPORTED.items() if pattern.search(text)]
+    text = _OPERAND.sub("", text)  # the 2 of foo~2 and foo^2 is no keyword
     negate_next = False
     join_next = False
     for m in _TOKEN.finditer(text):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
+from indexer.analysis.function_words import is_function_word
 from indexer.analysis.glossary import Concept, load_glossary
 from indexer.analysis.normalize import fold_query_text
 from indexer.analysis.scan import has_cjk, scan
@@ -19,7 +20,6 @@ from indexer.analysis.terms import (
     english_units,
     phrase_units,
     query_words,
-    relaxed_words,
 )
 from indexer.ingest.symbols import SymbolError, normalize_symbol
 from indexer.query.highlight import Pattern
@@ -34,9 +34,13 @@ from indexer.query.tree import (
     Term,
     all_of,
     any_of,
+    scaled,
 )
 
 WORDS_BOOST = 2.0  # a match on jieba words ranks above a match on characters only
+# A glossary term typed as bare words matches those words anywhere (an expansion never
+# narrows), scored below a match of one of the concept's terms as a whole.
+SCATTERED_WEIGHT = 0.5
 MAX_GLOSSARY_WORDS = 8  # longest glossary term, in query keywords, that expansion looks for
 # Acronyms that are also ordinary English words expand only when typed in capitals.
 _COMMON_WORDS = set(STOP_WORDS) | {"who", "ace", "fit", "it", "us", "can", "may", "abc", "ip"}
@@ -104,15 +108,33 @@ def expand(parsed: ParsedQuery) -> tuple[ParsedQuery, list[Expansion]]:
         concept, n, typed = match
         typed_key = _key(typed)
         terms = [t for t in concept.terms if _key(t) != typed_key]
-        first = Clause(typed, phrase=n > 1)
+        # The typed words stay what they were (all required, anywhere); the concept's other
+        # terms are alternatives: an expansion never narrows a query.
+        first = Clause(typed, loose=n > 1)
         groups.append([first] + [Clause(t, phrase=True) for t in terms])
         expansions.append(Expansion(typed, tuple(terms)))
         i += n
     return ParsedQuery(groups, parsed.negatives, parsed.filters), expansions
 
 
+def loose_words(clause: Clause) -> list[str]:
+    """The words of a loose clause that must each match (function words only if all are)."""
+    words = clause.text.split()
+    return [w for w in words if not is_function_word(w.lower())] or words
+
+
+def function_clause(clause: Clause) -> bool:
+    """An unquoted keyword made of question or function words only (`how`, `the`, `如何`)."""
+    if clause.phrase or clause.symbol:
+        return False
+    pieces = scan(clause.text)
+    return bool(pieces) and all(is_function_word(p.text) for p in pieces)
+
+
 def patterns(clause: Clause) -> list[Pattern]:
     """What a clause highlights: its exact character run, and its English stems."""
+    if clause.loose:
+        return [p for word in loose_words(clause) for p in patterns(Clause(word))]
     found: list[Pattern] = []
     units = phrase_units(clause.text)
     if units:
@@ -131,6 +153,9 @@ def clause_query(clause: Clause) -> Node | None:
     checked). An unquoted Chinese keyword must contain all of its character pairs, which for
     Chinese text is practically the same and several times cheaper to evaluate.
     """
+    if clause.loose:  # every word, anywhere, ranked below the concept's terms as such
+        parts = [q for q in (clause_query(Clause(w)) for w in loose_words(clause)) if q]
+        return scaled(all_of(parts), SCATTERED_WEIGHT) if parts else None
     units = phrase_units(clause.text)
     if not units:
         return None
@@ -143,23 +168,6 @@ def clause_query(clause: Clause) -> Node | None:
     # Latin words and numbers: `chars` holds the same tokens as `words`; add stemmed English.
     english = english_units(clause.text)
     return any_of([words_q, Phrase.of("en", english)]) if english else words_q
-
-
-def relaxable(clause: Clause) -> bool:
-    """An unquoted Chinese keyword of four characters or more may be relaxed to its words."""
-    return not clause.phrase and any(
-        p.kind == "cjk" and len(p.text) >= 4 for p in scan(clause.text)
-    )
-
-
-def _relaxed(clause: Clause) -> tuple[Node | None, list[Pattern]]:
-    parts, pats = [], []
-    for word in relaxed_words(clause.text):
-        sub = clause_query(Clause(word))
-        if sub is not None:
-            parts.append(sub)
-            pats.extend(patterns(Clause(word)))
-    return (all_of(parts) if parts else None), pats
 
 
 FILTER_FIELDS = {
@@ -201,24 +209,32 @@ def filter_query(filters: dict[str, list[str]]) -> Node | None:
     return all_of(parts) if parts else None
 
 
-def build_query(parsed: ParsedQuery, relaxed: bool = False) -> tuple[Node | None, list]:
-    """The query tree for a parsed query, and the highlight patterns of its positive parts."""
-    musts, pats = [], []
-    for group in parsed.groups:
+def build_query(parsed: ParsedQuery) -> tuple[Node | None, list]:
+    """The query tree for a parsed query, and the highlight patterns of its positive parts.
+
+    Keywords that are question or function words (`how`, `the`, `如何`) are not required
+    (unless nothing else was typed); where they occur, they add to the score.
+    """
+    musts, pats, optional = [], [], []
+    function_only = [len(g) == 1 and function_clause(g[0]) for g in parsed.groups]
+    for group, function in zip(parsed.groups, function_only, strict=True):
         alternatives = []
         for clause in group:
-            if relaxed and relaxable(clause):
-                q, clause_pats = _relaxed(clause)
-            else:
-                q, clause_pats = clause_query(clause), patterns(clause)
+            q, clause_pats = clause_query(clause), patterns(clause)
             if q is not None:
                 alternatives.append(q)
                 pats.extend(clause_pats)
-        if alternatives:
+        if not alternatives:
+            continue
+        if function and not all(function_only):
+            optional.extend(alternatives)
+        else:
             musts.append(any_of(alternatives))
     if not musts and not parsed.filters:
         return None, []
     positive = all_of(musts) if musts else Every()
+    if optional and musts:
+        positive = AndMaybe(positive, any_of(optional))
     negatives = [q for q in map(clause_query, parsed.negatives) if q is not None]
     if negatives:
         positive = AndNot(positive, any_of(negatives))

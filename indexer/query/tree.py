@@ -7,7 +7,7 @@ matching blocks, ranked by BM25.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,24 @@ class AndNot:
 
 
 @dataclass(frozen=True)
+class AtLeast:
+    """Blocks matching at least `minimum` of `children`, ranked by coverage first.
+
+    A block's score is `COVERAGE` for each child it matches plus the sum of the matched
+    children's own scores, so a block matching more children always ranks above one matching
+    fewer, and BM25 orders blocks of equal coverage. In Lucene/Solr terms: a BooleanQuery of
+    SHOULD clauses (each child, plus each child wrapped in a ConstantScoreQuery of `COVERAGE`)
+    with minimumShouldMatch = `minimum`.
+    """
+
+    children: tuple[Node, ...]
+    minimum: int
+
+
+COVERAGE = 1000.0  # per matched child of an AtLeast: more than any BM25 sum of a paragraph
+
+
+@dataclass(frozen=True)
 class Every:
     """Every block (a query of filters only)."""
 
@@ -71,7 +89,7 @@ class Nothing:
     """No block (an impossible filter such as an invalid symbol)."""
 
 
-Node = Term | Phrase | And | Or | AndMaybe | AndNot | Every | Nothing
+Node = Term | Phrase | And | Or | AtLeast | AndMaybe | AndNot | Every | Nothing
 
 
 def all_of(children: list[Node]) -> Node:
@@ -82,6 +100,21 @@ def any_of(children: list[Node]) -> Node:
     return children[0] if len(children) == 1 else Or(tuple(children))
 
 
+def scaled(node: Node, factor: float) -> Node:
+    """The same query with every term's and phrase's boost multiplied by `factor`."""
+    if isinstance(node, Term | Phrase):
+        return replace(node, boost=node.boost * factor)
+    if isinstance(node, And | Or):
+        return type(node)(tuple(scaled(c, factor) for c in node.children))
+    if isinstance(node, AtLeast):
+        return AtLeast(tuple(scaled(c, factor) for c in node.children), node.minimum)
+    if isinstance(node, AndMaybe):
+        return AndMaybe(scaled(node.required, factor), scaled(node.optional, factor))
+    if isinstance(node, AndNot):
+        return AndNot(scaled(node.positive, factor), node.negative)
+    return node
+
+
 def has_phrase(node: Node) -> bool:
     if isinstance(node, Phrase):
         return True
@@ -89,7 +122,7 @@ def has_phrase(node: Node) -> bool:
 
 
 def children(node: Node) -> tuple[Node, ...]:
-    if isinstance(node, And | Or):
+    if isinstance(node, And | Or | AtLeast):
         return node.children
     if isinstance(node, AndMaybe):
         return (node.required, node.optional)

@@ -30,6 +30,7 @@ class Hit:
     counterpart: Hit | None = None  # the same paragraph in the other language
     day: str = ""  # YYYY-MM-DD (or YYYY): the date, else the meeting's first day
     doctype: str = ""  # report, working-document, …
+    matched: list[str] = field(default_factory=list)  # typed words found, when not all were
 
     @classmethod
     def of(
@@ -38,6 +39,7 @@ class Hit:
         score: float | None,
         pats: list[Pattern],
         counterpart: Hit | None = None,
+        matched: list[str] | None = None,
     ) -> Hit:
         text = stored["body"]
         segs = fragment(text, match_spans(text, pats))
@@ -57,6 +59,7 @@ class Hit:
             counterpart=counterpart,
             day=stored.get("day", ""),
             doctype=stored.get("doctype", ""),
+            matched=list(matched or []),
         )
 
     def to_json(self) -> dict:
@@ -64,6 +67,76 @@ class Hit:
         data = {f.name: getattr(self, f.name) for f in fields(self) if f.name not in skip}
         data["counterpart"] = self.counterpart.to_json() if self.counterpart else None
         return data
+
+
+@dataclass
+class Relaxation:
+    """Not every typed word was required: at least `minimum` of `words` content words, and
+    the question and function words `ignored`; `dropped`: the words the best hit lacks.
+    `words` is 0 when only function words were left out of a strict match."""
+
+    minimum: int
+    words: int
+    dropped: list[str]
+    ignored: list[str]
+    terms: list[str] = field(default_factory=list)  # the content words, as typed
+
+    @property
+    def separately(self) -> bool:
+        """Every word was required, but not as typed (a long Chinese keyword's words)."""
+        return self.minimum == self.words and self.words > 0
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A typed citation: the document and the paragraphs it names (all in the index)."""
+
+    symbol: str
+    labels: tuple[str, ...]
+
+    @property
+    def paragraph(self) -> str:
+        return self.labels[0] if len(self.labels) == 1 else f"{self.labels[0]}-{self.labels[-1]}"
+
+    def to_json(self) -> dict:
+        return {"symbol": self.symbol, "paragraph": self.paragraph, "paragraphs": list(self.labels)}
+
+
+@dataclass(frozen=True)
+class DocumentCard:
+    """A document at a glance, shown above the results when the query names it."""
+
+    symbol: str
+    titles: dict[str, str]  # lang -> title
+    date: str
+    committee: str
+    session: str
+    paragraphs: int  # numbered paragraphs (units)
+    languages: list[str]
+
+    @classmethod
+    def of(cls, symbol: str, stored: list[Stored]) -> DocumentCard:
+        stored = sorted(stored, key=lambda s: (s["lang"], s["order"]))
+        titles: dict[str, str] = {}
+        for s in stored:
+            titles.setdefault(s["lang"], s.get("title", ""))
+        first = stored[0]
+        units = {s["label"] for s in stored if s["kind"] == "paragraph"}
+        return cls(
+            symbol,
+            titles,
+            first.get("date", ""),
+            first.get("committee", ""),
+            str(first.get("session", "")),
+            len(units),
+            sorted(titles),
+        )
+
+    def to_json(self) -> dict:
+        return asdict(self)
 
 
 @dataclass(frozen=True)
@@ -76,7 +149,7 @@ class SearchPage:
     page_size: int
     hits: list[Hit]
     took_ms: float
-    relaxed: bool = False  # no exact match: words of the query found separately
+    relaxed: Relaxation | None = None  # not every typed word was required
     symbol: str | None = None  # the query names a document that is in the index
     sections: list[Hit] = field(default_factory=list)  # matching headings and titles (page 1)
     facets: dict[str, dict[str, int]] = field(default_factory=dict)  # lang/committee/year counts
@@ -85,6 +158,11 @@ class SearchPage:
     group: bool = False
     more: dict[str, int] = field(default_factory=dict)  # grouped: symbol -> hits not shown
     listed: int | None = None  # grouped: entries in the whole list (pages count these)
+    citation: Citation | None = None  # the query cites paragraphs of an indexed document
+    document: DocumentCard | None = None  # the document the query names
+    suggestion: str | None = None  # "did you mean": the query with unknown words corrected
+    suggestion_applied: bool = False  # the typed query found nothing: hits are the suggestion's
+    dropped: list[str] = field(default_factory=list)  # syntax not offered: "wildcard", ...
 
     @property
     def pages(self) -> int:
@@ -99,8 +177,14 @@ class SearchPage:
             "pages": self.pages,
             "page_size": self.page_size,
             "took_ms": round(self.took_ms, 1),
-            "relaxed": self.relaxed,
+            "relaxed": self.relaxed.to_json() if self.relaxed else None,
             "symbol": self.symbol,
+            "citation": self.citation.to_json() if self.citation else None,
+            "document": self.document.to_json() if self.document else None,
+            "suggestion": self.suggestion,
+            "suggestion_applied": self.suggestion_applied,
+            "dropped_syntax": self.dropped,
+            "searched": searched_text(self.query) if self.dropped else None,
             "hits": [hit.to_json() for hit in self.hits],
             "sections": [hit.to_json() for hit in self.sections],
             "facets": self.facets,
@@ -221,6 +305,15 @@ class DocumentSummary:
 
     def to_json(self) -> dict:
         return asdict(self)
+
+
+def searched_text(query: str) -> str:
+    """The query as searched, without the syntax this engine does not offer."""
+    try:
+        parsed = parse_query(query)
+    except ValueError:
+        return query
+    return " ".join(f'"{c.text}"' if c.phrase else c.text for g in parsed.groups for c in g[:1])
 
 
 def highlighter(query: str, expand_terms: bool = True) -> Callable[[str], list[Segment]]:

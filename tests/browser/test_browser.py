@@ -255,3 +255,68 @@ def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, w
         assert errors == []
     finally:
         context.close()
+
+
+def test_a_question_shows_why_each_result_is_there(browser, base_url):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(base_url + "/?ui=en")
+        box = page.get_by_role("searchbox").first
+        box.fill("does joining the UNSDG make WIPO a member of all country teams")
+        box.press("Enter")
+        page.wait_for_url("**/search?q=*")
+        expect(page.locator(".notice.ignored")).to_contain_text("does, the, a, of, all")
+        expect(page.locator(".notice.relaxed")).to_contain_text("the most matched first")
+        first = page.locator(".hit").first
+        expect(first.locator(".hit-link")).to_contain_text("WO/PBC/33/PROVISIONAL")
+        expect(first.locator(".matched")).to_contain_text("UNSDG")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_citation_card_goes_straight_to_the_paragraph(browser, base_url):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(base_url + "/search?ui=en&q=" + urllib.parse.quote("CDIP/19/6 第 11 段"))
+        card = page.locator(".citation-card")
+        expect(card).to_be_visible()
+        expect(page.locator(".hit").first.locator(".hit-link")).to_contain_text("CDIP/19/6")
+        card.get_by_role("link", name="CDIP/19/6, paragraph 11").click()
+        page.wait_for_url("**/doc/CDIP/19/6/11")
+        expect(page.locator("main")).to_contain_text("Technology Facilitation Mechanism")
+        page.goto(base_url + "/search?ui=en&q=" + urllib.parse.quote("wo pbc 33 provisional"))
+        doc = page.locator(".document-card")
+        expect(doc).to_contain_text("JOINING THE UNITED NATIONS SUSTAINABLE DEVELOPMENT GROUP")
+        expect(doc).to_contain_text("加入联合国可持续发展集团")
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_did_you_mean_offers_the_corrected_query(browser, base_url):
+    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors = watch_errors(page)
+    try:
+        page.goto(base_url + "/search?ui=en&q=" + urllib.parse.quote("technolgy facilitation"))
+        expect(page.locator(".notice.suggestion")).to_contain_text(
+            "showing results for “technology facilitation”"
+        )
+        expect(page.locator(".hit mark").first).to_be_visible()
+        page.goto(
+            base_url + "/search?ui=en&q=" + urllib.parse.quote("Senegall interactive dialogue")
+        )
+        suggestion = page.locator(".notice.suggestion")
+        expect(suggestion).to_contain_text("Did you mean")
+        suggestion.get_by_role("link", name="Senegal interactive dialogue").click()
+        page.wait_for_url("**/search?q=Senegal+interactive+dialogue*")
+        expect(page.locator(".hit mark").filter(has_text="dialogue").first).to_be_visible()
+        expect(page.locator(".notice.suggestion")).to_have_count(0)
+        assert errors == []
+    finally:
+        context.close()

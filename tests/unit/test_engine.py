@@ -206,3 +206,27 @@ def test_many_blocks_and_cache_evictions_give_whoosh_answers(big_searcher):
                 assert got == pytest.approx(expected), query.text
     assert tiny._cached <= tiny.cache_bytes
     assert len(tiny._cache) < len(engine._cache)  # it did evict
+
+
+def test_at_least_ranks_by_coverage_then_score(searcher):
+    """AtLeast(children, m): the documents matching m children or more; each matched child adds
+    COVERAGE, so a document matching more children always ranks above one matching fewer."""
+    engine = Engine(searcher)
+    children = tuple(planned(w) for w in ("technology", "facilitation", "mechanism", "Bangkok"))
+    parts = [engine.evaluate(searcher, c) for c in children]
+    for minimum in (1, 2, 3):
+        found = engine.evaluate(searcher, qt.AtLeast(children, minimum))
+        expected: dict[int, tuple[int, float]] = {}
+        for part in parts:
+            for doc, score in zip(part.docs.tolist(), part.scores.tolist(), strict=True):
+                count, total = expected.get(doc, (0, 0.0))
+                expected[doc] = (count + 1, total + score)
+        wanted = {
+            d: count * qt.COVERAGE + total
+            for d, (count, total) in expected.items()
+            if count >= minimum
+        }
+        assert dict(zip(found.docs.tolist(), found.scores.tolist(), strict=True)) == (
+            pytest.approx(wanted)
+        )
+    assert len(engine.evaluate(searcher, qt.AtLeast(children, 5))) == 0

@@ -122,6 +122,8 @@ class Engine:
                 return self._and(searcher, q, within)
             case qt.Or():
                 return _union([self.evaluate(searcher, c, within) for c in q.children])
+            case qt.AtLeast():
+                return self._at_least(searcher, q, within)
             case qt.Every():
                 docs = np.arange(self.doc_count, dtype=np.int32)
                 if self.live is not None:
@@ -155,6 +157,33 @@ class Engine:
                 break
             within = result.docs
         return result if result is not None else Matches.none()
+
+    def _at_least(self, searcher, q: qt.AtLeast, within: np.ndarray | None) -> Matches:
+        """Documents matching `q.minimum` children or more: coverage first, then BM25.
+
+        With a minimum of two or more, the documents that could match that many children are
+        found from document numbers first, so phrases are checked on those only.
+        """
+        if q.minimum >= 2:
+            candidates = [self._candidates(searcher, c, within) for c in q.children]
+            found = [c for c in candidates if c is not None and len(c)]
+            if len(found) < q.minimum:
+                return Matches.none()
+            counts = np.bincount(np.concatenate(found).astype(np.int64))
+            within = np.flatnonzero(counts >= q.minimum).astype(np.int32)
+            if self.live is not None:
+                within = within[self.live[within]]
+            if not len(within):
+                return Matches.none()
+        parts = [self.evaluate(searcher, c, within) for c in q.children]
+        parts = [p for p in parts if len(p)]
+        if len(parts) < q.minimum or not parts:
+            return Matches.none()
+        docs = np.concatenate([p.docs for p in parts])
+        counts = np.bincount(docs)
+        scores = np.bincount(docs, weights=np.concatenate([p.scores for p in parts]))
+        found = np.flatnonzero(counts >= max(1, q.minimum)).astype(np.int32)
+        return Matches(found, scores[found] + qt.COVERAGE * counts[found])
 
     def _candidates(self, searcher, q: qt.Node, within: np.ndarray | None) -> np.ndarray:
         """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""

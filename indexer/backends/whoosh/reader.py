@@ -10,6 +10,7 @@ from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
 from indexer.backends.whoosh.columns import Codes
 from indexer.backends.whoosh.engine import CACHE_BYTES, Engine, Matches
+from indexer.backends.whoosh.terms import field_terms
 from indexer.query.tree import Node, Or, Term
 
 FACETS = {  # column -> filter
@@ -37,6 +38,7 @@ class WhooshReader:
         self.heads[self.engine.evaluate(searcher, kinds).docs] = True
         reader = searcher.reader()
         self.columns = {name: Codes(reader, name) for name in (*FACETS, "unit", "symbol", "day")}
+        self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
 
     def _searcher(self):
         """This thread's searcher (Whoosh searchers are not shared between threads)."""
@@ -197,6 +199,19 @@ class WhooshReader:
 
     def has_symbol(self, symbol: str) -> bool:
         return self._searcher().document_number(symbol=symbol) is not None
+
+    def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
+        key = (field, containing)
+        found = self._vocabularies.get(key)
+        if found is None:
+            if containing:
+                every = self.vocabulary(field)
+                found = {t: n for t, n in every.items() if containing in t}
+            else:
+                found = field_terms(self._searcher(), field)
+            with self._lock:
+                found = self._vocabularies.setdefault(key, found)
+        return found
 
 
 def _top(matches: Matches, limit: int) -> list[tuple[int, float]]:
