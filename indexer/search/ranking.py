@@ -69,10 +69,7 @@ def run_search(
             if fixed.total or fixed.sections:
                 found = fixed
     pinned = _pinned_hits(reader, page, citation, symbol, prefer)
-    shown = {unit_key(h.symbol, h.paragraph) for h in found.hits}
-    new = [h for h in pinned if unit_key(h.symbol, h.paragraph) not in shown]
-    pinned_keys = {unit_key(h.symbol, h.paragraph) for h in pinned}
-    rest = [h for h in found.hits if unit_key(h.symbol, h.paragraph) not in pinned_keys]
+    new, rest = _without_repeats(pinned, found.hits)
     show_card = page == 1 and symbol is not None
     card = DocumentCard.of(symbol, reader.blocks_of(symbol)) if show_card else None
     return SearchPage(
@@ -242,6 +239,14 @@ def _unit_hit(
     if plan is not None and len(plan.words) > 1:
         matched = matched_words(plan, [stored["body"], twin["body"] if twin else ""])
     return Hit.of(stored, score, pats, counterpart, matched)
+
+
+def _without_repeats(pinned: list[Hit], hits: list[Hit]) -> tuple[list[Hit], list[Hit]]:
+    """The pinned hits the results do not hold, and the results without the pinned units."""
+    shown = {unit_key(h.symbol, h.paragraph) for h in hits}
+    pinned_keys = {unit_key(h.symbol, h.paragraph) for h in pinned}
+    new = [h for h in pinned if unit_key(h.symbol, h.paragraph) not in shown]
+    return new, [h for h in hits if unit_key(h.symbol, h.paragraph) not in pinned_keys]
 
 
 def _pinned_hits(
