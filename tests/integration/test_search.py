@@ -150,3 +150,16 @@ def test_cache_can_be_turned_off(seed_index_root):
         first = index.search("IATT")
         again = index.search("IATT")
     assert again.hits is not first.hits and again.hits == first.hits
+
+
+@pytest.mark.parametrize("query", ["WIPO", "发展", "SDG OR 指标", "technology"])
+def test_every_filter_count_is_the_number_of_results_clicking_it_gives(seed_index, query):
+    """The total and every facet count count units (a paragraph in either or both languages),
+    so a filter shows exactly the number of results it promised."""
+    page = seed_index.search(query, page_size=100)
+    assert page.total == len({(h.symbol, h.paragraph) for h in page.hits}) or page.total > 100
+    assert sum(page.facets["lang"].values()) >= page.total
+    for name, values in page.facets.items():
+        for value, count in values.items():
+            narrowed = seed_index.search(query, page_size=100, filters={name: [value]})
+            assert narrowed.total == count, (name, value)

@@ -168,20 +168,25 @@ class WhooshReader:
         return list(best.values())
 
     def _count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
-        """Matching units, and matching units per language, committee and year."""
-        units = self.columns["unit"]
-        unit_codes = units.codes[docs]
-        seen = np.zeros(len(units.values), dtype=bool)
-        seen[unit_codes] = True
+        """Matching units, and matching units per facet value: a unit whose two language
+        versions both match counts once for a value they share (in linear time: each block
+        is compared with one representative block of its unit)."""
+        unit_codes = self.columns["unit"].codes[docs]
+        representative = np.full(len(self.columns["unit"].values), -1, dtype=np.int64)
+        representative[unit_codes] = docs
+        total = int(np.count_nonzero(representative >= 0))
+        others = representative[unit_codes] != docs  # a unit's second matching block
+        second, first = docs[others], representative[unit_codes[others]]
         counts = {}
         for name, label in FACETS.items():
-            column = self.columns[name]
-            # a unit counts once per value (a paragraph in both languages is one unit)
-            pairs = np.unique(column.codes[docs].astype(np.int64) * len(units.values) + unit_codes)
-            found = np.bincount(pairs // len(units.values), minlength=len(column.values))
-            values = ((column.values[c], int(found[c])) for c in np.flatnonzero(found))
+            codes = self.columns[name].codes
+            size = len(self.columns[name].values)
+            found = np.bincount(codes[docs], minlength=size)
+            shared = codes[second] == codes[first]
+            found -= np.bincount(codes[second][shared], minlength=size)
+            values = ((self.columns[name].values[c], int(found[c])) for c in np.flatnonzero(found))
             counts[label] = dict(sorted(values, key=lambda kv: (-kv[1], kv[0])))
-        return int(seen.sum()), counts
+        return total, counts
 
     # -- stored blocks
     def block(self, key: str) -> Stored | None:
