@@ -51,7 +51,7 @@ _force = click.option(
 )
 
 
-def corpus_option(command):
+def corpus_option(command: click.Command) -> click.Command:
     return _corpus(_force(command))
 
 
@@ -59,7 +59,7 @@ class _Group(click.Group):
     """Turns every DocsearchError into one sentence on stderr and exit code 1; output cut short
     by a closed pipe (`| head -1`) is not an error."""
 
-    def invoke(self, ctx: click.Context):
+    def invoke(self, ctx: click.Context) -> object:
         try:
             return super().invoke(ctx)
         except DocsearchError as err:
@@ -171,7 +171,10 @@ def main(verbose: bool) -> None:
 @main.command("build")
 @corpus_option
 @index_option
-def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
+def build_command(
+    corpus_path: Path | None,
+    index_path: Path | None,
+) -> None:
     """Rebuild the whole index from the corpus folder, then switch to it atomically.
 
     Example: docsearch build --corpus corpus/
@@ -206,22 +209,22 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
 )
 @index_option
 def search_command(
-    query,
-    as_json,
-    limit,
-    page,
-    lang,
-    symbol,
-    committee,
-    session,
-    year,
-    doctype,
-    date_from,
-    date_to,
-    sort,
-    group,
-    no_expand,
-    index_path,
+    query: str,
+    as_json: bool,
+    limit: int,
+    page: int,
+    lang: str | None,
+    symbol: str | None,
+    committee: str | None,
+    session: str | None,
+    year: str | None,
+    doctype: str | None,
+    date_from: str | None,
+    date_to: str | None,
+    sort: str,
+    group: bool,
+    no_expand: bool,
+    index_path: Path | None,
 ) -> None:
     """Find paragraphs. Paragraphs holding every keyword come first, then those holding most
     of them; "quoted phrases", OR, -term, symbol:, lang:. Questions, pasted sentences and
@@ -396,7 +399,13 @@ def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
 @index_option
-def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
+def show_command(
+    symbol: str,
+    paragraph: str | None,
+    as_json: bool,
+    lang: str | None,
+    index_path: Path | None,
+) -> None:
     """Show a document, or one of its paragraphs, by symbol (case and width do not matter).
 
     Example: docsearch show cdip/19/6 11
@@ -461,7 +470,15 @@ def _checked_base_url(value: str) -> str:
 @index_option
 @corpus_option
 def serve_command(
-    host, port, threads, workers, cache_size, base_url, quiet, index_path, corpus_path
+    host: str,
+    port: int,
+    threads: int,
+    workers: int,
+    cache_size: int,
+    base_url: str,
+    quiet: bool,
+    index_path: Path | None,
+    corpus_path: Path | None,
 ) -> None:
     """Serve the search site with waitress (builds the index on first run).
 
@@ -547,7 +564,10 @@ def _exit_for(report) -> None:
 @main.command("update")
 @corpus_option
 @index_option
-def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
+def update_command(
+    corpus_path: Path | None,
+    index_path: Path | None,
+) -> None:
     """Bring the index in line with the corpus folder, touching only what changed.
 
     New files are added, changed files (content hash or metadata.toml entry) replace their
@@ -572,7 +592,13 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
 @corpus_option
 @index_option
-def add_command(files, symbol, lang, corpus_path, index_path) -> None:
+def add_command(
+    files: tuple[Path, ...],
+    symbol: str | None,
+    lang: str | None,
+    corpus_path: Path | None,
+    index_path: Path | None,
+) -> None:
     """Copy files into the corpus folder (zh/ or en/ by language) and index them.
 
     --symbol is recorded in the corpus folder's metadata.toml and the language by the folder the
@@ -610,7 +636,13 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
 )
 @corpus_option
 @index_option
-def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
+def remove_command(
+    symbol: str,
+    lang: str | None,
+    delete: bool,
+    corpus_path: Path | None,
+    index_path: Path | None,
+) -> None:
     """Remove a document from the index and take its file(s) out of the corpus folder.
 
     By default the files are MOVED to <corpus>/.removed/ (hidden folders are never indexed, so a
@@ -640,7 +672,11 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.05), help="Seconds."
 )
-def watch_command(corpus_path, index_path, interval) -> None:
+def watch_command(
+    corpus_path: Path | None,
+    index_path: Path | None,
+    interval: float,
+) -> None:
     """Poll the corpus folder and update the index when changed files have settled.
 
     A file has settled when its size and modification time are the same in two polls in a row.
@@ -664,7 +700,10 @@ def watch_command(corpus_path, index_path, interval) -> None:
 @main.command("check")
 @click.option("--quick", is_flag=True, help="Check file sizes only, not checksums.")
 @index_option
-def check_command(quick: bool, index_path: Path | None) -> None:
+def check_command(
+    quick: bool,
+    index_path: Path | None,
+) -> None:
     """Verify the live index against its manifest: files, sizes, checksums, block count.
 
     Exit code 1 if anything is wrong; `docsearch build` then rebuilds the index.
@@ -693,7 +732,9 @@ def check_command(quick: bool, index_path: Path | None) -> None:
 
 @main.command("optimize")
 @index_option
-def optimize_command(index_path) -> None:
+def optimize_command(
+    index_path: Path | None,
+) -> None:
     """Merge the index's segments into one, as a new generation (searches may get faster).
 
     Example: docsearch optimize

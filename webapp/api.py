@@ -8,6 +8,7 @@ import io
 import json
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound, RequestEntityTooLarge
 
 from indexer import Hit
@@ -52,7 +53,7 @@ def _checked_args():
 
 
 @bp.get("/search")
-def search():
+def search() -> ResponseReturnValue:
     """`GET /api/search?q=…&page=…&page_size=…&sort=…&group=…&<filters>`."""
     args = _checked_args()
     index = current_app.extensions["docsearch"]
@@ -61,7 +62,7 @@ def search():
 
 
 @bp.get("/export")
-def export():
+def export() -> ResponseReturnValue:
     """`GET /api/export?q=…&format=csv|json&<filters, sort, group>`: every page, capped."""
     fmt = request.args.get("format", "json")
     if fmt not in ("csv", "json"):
@@ -149,13 +150,13 @@ def _download(body: str, mimetype: str, filename: str) -> Response:
 
 
 @bp.get("/docs")
-def documents():
+def documents() -> ResponseReturnValue:
     """`GET /api/docs?committee=…&session=…&year=…&lang=…&type=…&sort=date|symbol`."""
     return jsonify(list_documents(current_app.extensions["docsearch"], request.args).to_json())
 
 
 @bp.get("/doc/<path:path>")
-def document(path: str):
+def document(path: str) -> ResponseReturnValue:
     """`GET /api/doc/<symbol>[/<paragraph>][?lang=zh|en]`."""
     doc, label = resolve(current_app.extensions["docsearch"], path)
     lang = request.args.get("lang", "")

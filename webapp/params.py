@@ -62,7 +62,9 @@ class SearchArgs:
             if not index.symbol_in_index(symbol):
                 raise NotFound(f"No document {symbol} in the index.")
 
-    def run(self, index: SearchIndex, page: int | None = None, page_size: int | None = None):
+    def run(
+        self, index: SearchIndex, page: int | None = None, page_size: int | None = None
+    ) -> SearchPage:
         """The search this request asks for (another page of it if `page` is given)."""
         result: SearchPage = index.search(
             self.q,

@@ -28,6 +28,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 
 import waitress
 from waitress.channel import HTTPChannel
@@ -40,6 +41,7 @@ from webapp import SECURITY_HEADERS
 from webapp.access import AccessLog
 
 log = logging.getLogger(__name__)
+WSGIApplication = Callable  # the Flask app, or the app wrapped in AccessLog
 GENERATION_POLL = 1.0  # seconds between looks at the index's CURRENT pointer
 _RAW = re.compile(rb"[\x80-\xff]")
 
@@ -73,7 +75,7 @@ class _Channel(HTTPChannel):
     error_task_class = _SecureErrorTask
 
 
-def create_server(app, **options):
+def create_server(app: WSGIApplication, **options: object) -> BaseWSGIServer:
     """`waitress.create_server` with the channel above on every listening socket."""
     dispatchers: dict = {}
     options.setdefault("ident", "docsearch")
@@ -85,7 +87,12 @@ def create_server(app, **options):
 
 
 def serve(
-    app, host: str, port: int, threads: int = 4, workers: int = 1, log_requests: bool = True
+    app: WSGIApplication,
+    host: str,
+    port: int,
+    threads: int = 4,
+    workers: int = 1,
+    log_requests: bool = True,
 ) -> None:
     """Serve until stopped; each process loads the index before it takes requests.
 

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from functools import cache
 
 from flask import Blueprint, current_app, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import BadRequest, NotFound
 
 from indexer import Hit, SearchIndex, highlighter
@@ -91,7 +92,7 @@ def _hit_view(hit: Hit, link, q: str, lead: str, back: str | None = None) -> dic
 
 
 @bp.get("/")
-def home():
+def home() -> ResponseReturnValue:
     index = _index()
     return render_template(
         "home.html", stats=index.stats(), recent=index.documents()[:RECENT], total_docs=None
@@ -99,7 +100,7 @@ def home():
 
 
 @bp.get("/search")
-def search():
+def search() -> ResponseReturnValue:
     args = search_args(request.args)
     if "drop" in request.args:  # a filter chip's remove button: answer with the clean URL
         return redirect(search_url(without(args, request.args["drop"])), 303)
@@ -161,7 +162,7 @@ def search():
 
 
 @bp.get("/docs")
-def documents():
+def documents() -> ResponseReturnValue:
     listing = list_documents(_index(), request.args)
     sort = listing.sort if listing.sort != "date" else None
     page = listing.page if listing.page > 1 else None
@@ -194,7 +195,7 @@ def _back_link(raw: str) -> str | None:
 
 
 @bp.get("/doc/<path:path>")
-def document(path: str):
+def document(path: str) -> ResponseReturnValue:
     index = _index()
     doc, label = resolve(index, path)
     lang = _version_asked(doc)
@@ -298,6 +299,6 @@ def _session_text(session: str, lang: str) -> str:
 
 
 @bp.get("/opensearch.xml")
-def opensearch():
+def opensearch() -> ResponseReturnValue:
     body = render_template("opensearch.xml", url=public_url)
     return body, 200, {"Content-Type": "application/opensearchdescription+xml; charset=utf-8"}

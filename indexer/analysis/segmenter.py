@@ -7,10 +7,14 @@ import logging
 import os
 import pickle
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import jieba
 
 
 @functools.cache
-def segmenter():
+def segmenter() -> jieba.Tokenizer:
     """jieba's tokenizer with the glossary as user dictionary, created once per process.
 
     Its prefix dictionary (jieba's words plus the glossary's) is cached as a pickle in a private

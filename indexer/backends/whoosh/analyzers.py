@@ -6,9 +6,11 @@ stays small and opens fast.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from whoosh.analysis import Analyzer, Token
 
-from indexer.analysis.terms import FIELD_TERMS
+from indexer.analysis.terms import FIELD_TERMS, Term
 
 
 class TermAnalyzer(Analyzer):
@@ -16,7 +18,7 @@ class TermAnalyzer(Analyzer):
 
     field = "words"
 
-    def terms(self, value: str):
+    def terms(self, value: str) -> Iterator[Term]:
         return FIELD_TERMS[self.field](value)
 
     def __call__(

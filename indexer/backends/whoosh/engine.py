@@ -23,6 +23,7 @@ from itertools import chain
 
 import numpy as np
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN, WHOOSH3_HEADER_MAGIC, _lenfield
+from whoosh.searching import Searcher
 from whoosh.util.numeric import byte_to_length
 
 from indexer.query import tree as qt
@@ -86,7 +87,7 @@ class Engine:
     Every read goes through the calling thread's searcher (Whoosh file handles are not shared).
     """
 
-    def __init__(self, searcher, cache_bytes: int = CACHE_BYTES) -> None:
+    def __init__(self, searcher: Searcher, cache_bytes: int = CACHE_BYTES) -> None:
         reader = searcher.reader()
         self.doc_count = reader.doc_count_all()
         self.live: np.ndarray | None = None
@@ -102,7 +103,7 @@ class Engine:
         self._lock = threading.Lock()
 
     # -- evaluation
-    def evaluate(self, searcher, q: qt.Node, within: np.ndarray | None = None) -> Matches:
+    def evaluate(self, searcher: Searcher, q: qt.Node, within: np.ndarray | None = None) -> Matches:
         """The documents matching `q` and their scores (Whoosh's BM25F sums).
 
         With `within` (sorted document numbers), only matches among those are returned; the
@@ -134,7 +135,7 @@ class Engine:
                 return Matches.none()
         raise TypeError(f"cannot evaluate {type(q).__name__} queries")
 
-    def _and_not(self, searcher, q: qt.AndNot, within: np.ndarray | None) -> Matches:
+    def _and_not(self, searcher: Searcher, q: qt.AndNot, within: np.ndarray | None) -> Matches:
         positive = self.evaluate(searcher, q.positive, within)
         if not len(positive):
             return positive
@@ -143,7 +144,7 @@ class Engine:
         keep[_common(positive.docs, negative.docs)[0]] = False
         return Matches(positive.docs[keep], positive.scores[keep])
 
-    def _and(self, searcher, q: qt.And, within: np.ndarray | None) -> Matches:
+    def _and(self, searcher: Searcher, q: qt.And, within: np.ndarray | None) -> Matches:
         if qt.has_phrase(q):  # narrow phrases down to what every part could match
             for child in q.children:
                 within = self._candidates(searcher, child, within)
@@ -158,7 +159,7 @@ class Engine:
             within = result.docs
         return result if result is not None else Matches.none()
 
-    def _at_least(self, searcher, q: qt.AtLeast, within: np.ndarray | None) -> Matches:
+    def _at_least(self, searcher: Searcher, q: qt.AtLeast, within: np.ndarray | None) -> Matches:
         """Documents matching `q.minimum` children or more: coverage first, then BM25.
 
         With a minimum of two or more, the documents that could match that many children are
@@ -185,7 +186,7 @@ class Engine:
         found = np.flatnonzero(counts >= max(1, q.minimum)).astype(np.int32)
         return Matches(found, scores[found] + qt.COVERAGE * counts[found])
 
-    def _candidates(self, searcher, q: qt.Node, within: np.ndarray | None) -> np.ndarray:
+    def _candidates(self, searcher: Searcher, q: qt.Node, within: np.ndarray | None) -> np.ndarray:
         """A superset of `q`'s matches from document numbers alone (phrases as all their words)."""
         match q:
             case qt.Term() | qt.Phrase():
@@ -207,7 +208,7 @@ class Engine:
                 return _present(np.concatenate(parts)) if parts else np.empty(0, np.int32)
         return self.evaluate(searcher, q, within).docs
 
-    def _term(self, searcher, fieldname, text, boost=1.0, within=None) -> Matches:
+    def _term(self, searcher: Searcher, fieldname, text, boost=1.0, within=None) -> Matches:
         postings = self.postings(searcher, fieldname, text)
         if within is not None:  # score only the documents the rest of the query allows
             mine = _common(postings.docs, within)[0]
@@ -217,7 +218,9 @@ class Engine:
             postings = _Postings(postings.docs[keep], postings.freqs[keep], ())
         return Matches(postings.docs, self._scores(searcher, fieldname, text, postings, boost))
 
-    def _scores(self, searcher, fieldname, text, postings: _Postings, boost: float) -> np.ndarray:
+    def _scores(
+        self, searcher: Searcher, fieldname, text, postings: _Postings, boost: float
+    ) -> np.ndarray:
         field = searcher.schema[fieldname]
         if not field.scorable or not len(postings.docs):
             return np.zeros(len(postings.docs))
@@ -227,7 +230,7 @@ class Engine:
         lengths = self.lengths(searcher, fieldname)[postings.docs]
         return boost * idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * lengths / average))
 
-    def _phrase(self, searcher, q: qt.Phrase, within: np.ndarray | None) -> Matches:
+    def _phrase(self, searcher: Searcher, q: qt.Phrase, within: np.ndarray | None) -> Matches:
         words = q.terms
         postings = [self.postings(searcher, q.field, w) for w in words]
         candidates = postings[0].docs if within is None else within
@@ -250,7 +253,7 @@ class Engine:
             scores += self._scores(searcher, q.field, word, sub, q.boost)
         return Matches(docs, scores)
 
-    def _keys(self, searcher, postings: _Postings, docs: np.ndarray) -> np.ndarray:
+    def _keys(self, searcher: Searcher, postings: _Postings, docs: np.ndarray) -> np.ndarray:
         """(document << 32 | position) for every position of the term in `docs` (all hold it).
 
         Positions are decoded from the blocks holding `docs`, or from all blocks at once when
@@ -275,7 +278,9 @@ class Engine:
             positions = np.concatenate([p for _, p in parts])
         return (np.repeat(docs.astype(np.int64), counts) << 32) | positions
 
-    def _decode(self, searcher, postings: _Postings, b: int) -> tuple[np.ndarray, np.ndarray]:
+    def _decode(
+        self, searcher: Searcher, postings: _Postings, b: int
+    ) -> tuple[np.ndarray, np.ndarray]:
         """Block `b`'s positions: where each posting's start (and end), and all of them."""
         found = postings.decoded.get(b)
         if found is None:
@@ -289,7 +294,7 @@ class Engine:
                     self._account(postings, decoded[0].nbytes + decoded[1].nbytes)
         return found
 
-    def _decode_all(self, searcher, postings: _Postings) -> tuple[np.ndarray, np.ndarray]:
+    def _decode_all(self, searcher: Searcher, postings: _Postings) -> tuple[np.ndarray, np.ndarray]:
         """Every block's positions, joined into one pair of arrays for the whole list."""
         parts = [self._decode(searcher, postings, b) for b in range(len(postings.blocks))]
         ends = np.cumsum([len(flat) for _, flat in parts])
@@ -311,7 +316,7 @@ class Engine:
             self._cached += nbytes
 
     # -- reading
-    def postings(self, searcher, fieldname: str, text: str) -> _Postings:
+    def postings(self, searcher: Searcher, fieldname: str, text: str) -> _Postings:
         """A term's posting list, cached or read from every segment."""
         if fieldname not in searcher.schema:
             return _EMPTY
@@ -331,7 +336,7 @@ class Engine:
                     self._cached -= old.nbytes
         return found
 
-    def _read(self, searcher, fieldname: str, tbytes: bytes) -> _Postings:
+    def _read(self, searcher: Searcher, fieldname: str, tbytes: bytes) -> _Postings:
         docs, freqs, blocks = [], [], []
         count = 0
         for number, (segment, base) in enumerate(searcher.reader().leaf_readers()):
@@ -353,7 +358,7 @@ class Engine:
         all_docs = np.concatenate(docs).astype(np.int32)
         return _Postings(all_docs, np.concatenate(freqs), tuple(blocks), key=(fieldname, tbytes))
 
-    def lengths(self, searcher, fieldname: str) -> np.ndarray:
+    def lengths(self, searcher: Searcher, fieldname: str) -> np.ndarray:
         """Every document's length in `fieldname`, as Whoosh's scorer reads it."""
         found = self._lengths.get(fieldname)
         if found is None:

@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import struct
 
+from whoosh.searching import Searcher
+
 _LENGTHS = struct.Struct("!ii")  # key length, value length (whoosh.filedb.filetables)
 _FIELD = struct.Struct("!H")  # the field number before each key (whoosh.codec.whoosh3)
 _DOC_FREQUENCY = struct.Struct("!I")  # in a term info, after the flags byte and the weight
 _DOC_FREQUENCY_AT = 5
 
 
-def field_terms(searcher, fieldname: str) -> dict[str, int]:
+def field_terms(searcher: Searcher, fieldname: str) -> dict[str, int]:
     """Every term of `fieldname` in every segment, and the number of documents holding it
     (deleted documents included, as Whoosh's own statistics count them)."""
     found: dict[str, int] = {}
