@@ -15,13 +15,21 @@ from typing import TYPE_CHECKING
 
 import click
 
+from indexer.backends import backend_for
 from indexer.errors import DocsearchError
 from indexer.index.build import build
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest
 from indexer.ingest.corpus import discover
 from indexer.ingest.symbols import normalize_symbol
-from indexer.settings import CACHE_SIZE, CORPUS_ENV, INDEX_ENV, Settings
+from indexer.settings import (
+    CACHE_SIZE,
+    CORPUS_ENV,
+    INDEX_ENV,
+    SOLR_COLLECTION_ENV,
+    SOLR_URL_ENV,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from indexer.search.index import SearchIndex
@@ -43,6 +51,20 @@ corpus_option = click.option(
 )
 
 
+def solr_options(command):
+    """--solr and --collection: the index lives in a SolrCloud collection (see README)."""
+    command = click.option(
+        "--collection",
+        help=f"SolrCloud collection alias (default: ${SOLR_COLLECTION_ENV}, else docsearch).",
+    )(command)
+    return click.option(
+        "--solr",
+        "solr_url",
+        help=f"SolrCloud node URL(s), comma-separated (default: ${SOLR_URL_ENV}; "
+        "none: the embedded index).",
+    )(command)
+
+
 class _Group(click.Group):
     """Turns every DocsearchError into one sentence on stderr and exit code 1."""
 
@@ -54,21 +76,29 @@ class _Group(click.Group):
             raise click.ClickException(message[:1].upper() + message[1:]) from err
 
 
-def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -> Settings:
-    return Settings.load(corpus=corpus_path, index=index_path)
+def _settings(
+    corpus_path: Path | None = None,
+    index_path: Path | None = None,
+    solr_url: str | None = None,
+    collection: str | None = None,
+) -> Settings:
+    return Settings.load(
+        corpus=corpus_path, index=index_path, solr_url=solr_url, collection=collection
+    )
 
 
 def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _run_build(corpus: Path, root: Path) -> None:
+def _run_build(corpus: Path, root: Path, settings: Settings) -> None:
     total = len(discover(corpus)) if corpus.is_dir() else 0
+    backend = backend_for(settings)
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-        report = build(corpus, root, progress=lambda doc: bar.update(1))
+        report = build(corpus, root, progress=lambda doc: bar.update(1), backend=backend)
     click.echo(
         f"Indexed {report.documents} language files, {report.paragraphs} numbered paragraphs "
-        f"({report.blocks} blocks) in {report.seconds:.1f} s into {root}.",
+        f"({report.blocks} blocks) in {report.seconds:.1f} s into {_where(root, settings)}.",
         err=True,
     )
     for source, encoding in sorted(report.encodings.items()):
@@ -78,6 +108,12 @@ def _run_build(corpus: Path, root: Path) -> None:
     _print_alignment(root)
     if report.failures:
         raise click.exceptions.Exit(1)
+
+
+def _where(root: Path, settings: Settings) -> str:
+    if settings.solr_url:
+        return f"SolrCloud collection {settings.collection} (index root {root})"
+    return str(root)
 
 
 def _print_alignment(root: Path) -> None:
@@ -93,19 +129,19 @@ def _print_alignment(root: Path) -> None:
 
 def ensure_index(settings: Settings) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated."""
-    from indexer.backends.whoosh.store import SCHEMA_VERSION
     from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
     root = settings.index
+    backend = backend_for(settings)
     generation = current_generation(root)
     problem = None
     if generation is not None:
-        problem = Manifest.load(generation).compatibility_problem(SCHEMA_VERSION)
+        problem = Manifest.load(generation).compatibility_problem(backend.SCHEMA_VERSION)
     if generation is None or problem:
         why = "No index yet" if generation is None else "The index is outdated"
         click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
-        _run_build(settings.corpus, root)
-    return SearchIndex(root, cache_mb=settings.cache_mb)
+        _run_build(settings.corpus, root, settings)
+    return SearchIndex(root, cache_mb=settings.cache_mb, backend=backend)
 
 
 @click.group(cls=_Group)
@@ -119,13 +155,14 @@ def main(verbose: bool) -> None:
 @main.command("build")
 @corpus_option
 @index_option
-def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
+@solr_options
+def build_command(corpus_path, index_path, solr_url, collection) -> None:
     """Rebuild the whole index from the corpus folder, then switch to it atomically.
 
     Example: docsearch build --corpus corpus/
     """
-    settings = _settings(corpus_path, index_path)
-    _run_build(settings.corpus, settings.index)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
+    _run_build(settings.corpus, settings.index, settings)
 
 
 @main.command("search")
@@ -139,13 +176,17 @@ def build_command(corpus_path: Path | None, index_path: Path | None) -> None:
     "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
 )
 @index_option
-def search_command(query, as_json, limit, page, lang, symbol, no_expand, index_path) -> None:
+@solr_options
+def search_command(
+    query, as_json, limit, page, lang, symbol, no_expand, index_path, solr_url, collection
+) -> None:
     """Find paragraphs. Keywords must all match; "quoted phrases", OR, -term, symbol:, lang:.
 
     Example: docsearch search '"可持续发展集团" lang:zh'
     """
     filters = {"lang": [lang] if lang else [], "symbol": [symbol] if symbol else []}
-    with ensure_index(_settings(index_path=index_path)) as index:
+    settings = _settings(index_path=index_path, solr_url=solr_url, collection=collection)
+    with ensure_index(settings) as index:
         result = index.search(
             query, page=page, page_size=limit, filters=filters, expand_terms=not no_expand
         )
@@ -216,13 +257,15 @@ def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
 @index_option
-def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
+@solr_options
+def show_command(symbol, paragraph, as_json, lang, index_path, solr_url, collection) -> None:
     """Show a document, or one of its paragraphs, by symbol (case and width do not matter).
 
     Example: docsearch show cdip/19/6 11
     """
     canonical = normalize_symbol(symbol)
-    with ensure_index(_settings(index_path=index_path)) as index:
+    settings = _settings(index_path=index_path, solr_url=solr_url, collection=collection)
+    with ensure_index(settings) as index:
         doc = index.document(canonical)
     if doc is None:
         raise click.ClickException(f"No document {canonical} in the index.")
@@ -263,7 +306,10 @@ def show_command(symbol, paragraph, as_json, lang, index_path) -> None:
 )
 @index_option
 @corpus_option
-def serve_command(host, port, threads, workers, cache_size, index_path, corpus_path) -> None:
+@solr_options
+def serve_command(
+    host, port, threads, workers, cache_size, index_path, corpus_path, solr_url, collection
+) -> None:
     """Serve the search site with waitress (builds the index on first run).
 
     Example: docsearch serve --port 8000 --workers 2
@@ -271,18 +317,20 @@ def serve_command(host, port, threads, workers, cache_size, index_path, corpus_p
     from webapp import create_app
     from webapp.serve import serve
 
-    settings = _settings(corpus_path, index_path)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
     root = settings.index
     ensure_index(settings).close()
     app = create_app(
         {
             "INDEX_DIR": str(root),
+            "BACKEND": backend_for(settings),
             "CACHE_SIZE": cache_size,
             "CACHE_MB": settings.cache_mb,
             "REOPEN_IN_BACKGROUND": True,
         }
     )
-    click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
+    where = _where(root, settings)
+    click.echo(f"Serving on http://{host}:{port}/ (index {where}); Ctrl-C stops.", err=True)
     serve(app, host, port, threads, workers)
 
 
@@ -330,7 +378,8 @@ def _exit_for(report) -> None:
 @main.command("update")
 @corpus_option
 @index_option
-def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
+@solr_options
+def update_command(corpus_path, index_path, solr_url, collection) -> None:
     """Bring the index in line with the corpus folder, touching only what changed.
 
     New files are added, changed files (content hash or metadata.toml entry) replace their
@@ -341,9 +390,11 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
     """
     from indexer.index.update import update
 
-    settings = _settings(corpus_path, index_path)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
     root = settings.index
-    report = update(settings.corpus, root, lock_timeout=settings.lock_timeout)
+    report = update(
+        settings.corpus, root, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
+    )
     _print_update(report, root)
     _print_alignment(root)
     _exit_for(report)
@@ -355,7 +406,8 @@ def update_command(corpus_path: Path | None, index_path: Path | None) -> None:
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
 @corpus_option
 @index_option
-def add_command(files, symbol, lang, corpus_path, index_path) -> None:
+@solr_options
+def add_command(files, symbol, lang, corpus_path, index_path, solr_url, collection) -> None:
     """Copy files into the corpus folder (zh/ or en/ by language) and index them.
 
     --symbol is recorded in the corpus folder's metadata.toml and the language by the folder the
@@ -366,10 +418,16 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
     """
     from indexer.index.files import add_files
 
-    settings = _settings(corpus_path, index_path)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
     corpus, root = settings.corpus, settings.index
     report = add_files(
-        corpus, root, list(files), symbol=symbol, lang=lang, lock_timeout=settings.lock_timeout
+        corpus,
+        root,
+        list(files),
+        symbol=symbol,
+        lang=lang,
+        lock_timeout=settings.lock_timeout,
+        backend=backend_for(settings),
     )
     for given, target in report.copied.items():
         click.echo(f"Copied {given} to {target} in {corpus}.", err=True)
@@ -393,7 +451,8 @@ def add_command(files, symbol, lang, corpus_path, index_path) -> None:
 )
 @corpus_option
 @index_option
-def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
+@solr_options
+def remove_command(symbol, lang, delete, corpus_path, index_path, solr_url, collection) -> None:
     """Remove a document from the index and take its file(s) out of the corpus folder.
 
     By default the files are MOVED to <corpus>/.removed/ (hidden folders are never indexed, so a
@@ -404,10 +463,16 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
     """
     from indexer.index.files import remove_document
 
-    settings = _settings(corpus_path, index_path)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
     corpus, root = settings.corpus, settings.index
     report = remove_document(
-        corpus, root, symbol, lang=lang, delete=delete, lock_timeout=settings.lock_timeout
+        corpus,
+        root,
+        symbol,
+        lang=lang,
+        delete=delete,
+        lock_timeout=settings.lock_timeout,
+        backend=backend_for(settings),
     )
     for source, dest in report.moved.items():
         click.echo(f"Moved {source} to {dest} in {corpus}.", err=True)
@@ -423,7 +488,8 @@ def remove_command(symbol, lang, delete, corpus_path, index_path) -> None:
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.05), help="Seconds."
 )
-def watch_command(corpus_path, index_path, interval) -> None:
+@solr_options
+def watch_command(corpus_path, index_path, interval, solr_url, collection) -> None:
     """Poll the corpus folder and update the index when changed files have settled.
 
     A file has settled when its size and modification time are the same in two polls in a row.
@@ -433,13 +499,19 @@ def watch_command(corpus_path, index_path, interval) -> None:
     """
     from indexer.index.watch import watch
 
-    settings = _settings(corpus_path, index_path)
+    settings = _settings(corpus_path, index_path, solr_url, collection)
     corpus, root = settings.corpus, settings.index
     if not corpus.is_dir():
         raise click.ClickException(f"The corpus folder {corpus} does not exist.")
     click.echo(f"Watching {corpus} every {interval:g} s (index {root}); Ctrl-C stops.", err=True)
     try:
-        watch(corpus, root, interval, on_update=lambda r: _print_update(r, root))
+        watch(
+            corpus,
+            root,
+            interval,
+            on_update=lambda r: _print_update(r, root),
+            backend=backend_for(settings),
+        )
     except KeyboardInterrupt:
         click.echo("Stopped watching.", err=True)
 
@@ -447,7 +519,8 @@ def watch_command(corpus_path, index_path, interval) -> None:
 @main.command("check")
 @click.option("--quick", is_flag=True, help="Check file sizes only, not checksums.")
 @index_option
-def check_command(quick: bool, index_path: Path | None) -> None:
+@solr_options
+def check_command(quick: bool, index_path: Path | None, solr_url, collection) -> None:
     """Verify the live index against its manifest: files, sizes, checksums, block count.
 
     Exit code 1 if anything is wrong; `docsearch build` then rebuilds the index.
@@ -456,8 +529,9 @@ def check_command(quick: bool, index_path: Path | None) -> None:
     """
     from indexer.index.check import check
 
-    root = _settings(index_path=index_path).index
-    report = check(root, checksums=not quick)
+    settings = _settings(index_path=index_path, solr_url=solr_url, collection=collection)
+    root = settings.index
+    report = check(root, checksums=not quick, backend=backend_for(settings))
     for problem in report.problems:
         click.secho(f"  {problem}", fg="red", err=True)
     if not report.ok:
@@ -476,15 +550,47 @@ def check_command(quick: bool, index_path: Path | None) -> None:
 
 @main.command("optimize")
 @index_option
-def optimize_command(index_path) -> None:
+@solr_options
+def optimize_command(index_path, solr_url, collection) -> None:
     """Merge the index's segments into one, as a new generation (searches may get faster).
 
     Example: docsearch optimize
     """
     from indexer.index.build import optimize
 
-    settings = _settings(index_path=index_path)
-    name, before, seconds = optimize(settings.index, lock_timeout=settings.lock_timeout)
+    settings = _settings(index_path=index_path, solr_url=solr_url, collection=collection)
+    name, before, seconds = optimize(
+        settings.index, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
+    )
     click.echo(
         f"Merged {before} segments into one in {seconds:.1f} s (generation {name}).", err=True
+    )
+
+
+@main.group("solr")
+def solr_group() -> None:
+    """Set up a SolrCloud cluster for docsearch (see README: SolrCloud)."""
+
+
+@solr_group.command("init")
+@click.option("--shards", default=1, show_default=True, type=click.IntRange(1, 1024))
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 16))
+@solr_options
+def solr_init_command(shards: int, replicas: int, solr_url, collection) -> None:
+    """Upload the docsearch configset and prepare the collection alias (shards x replicas).
+
+    Run once per cluster; again to change the layout, which the next `docsearch build` uses.
+
+    Example: docsearch solr init --solr http://solr1:8983/solr --shards 4 --replicas 2
+    """
+    settings = _settings(solr_url=solr_url, collection=collection)
+    if not settings.solr_url:
+        raise click.ClickException(f"Give the SolrCloud's URL with --solr or ${SOLR_URL_ENV}.")
+    backend = backend_for(settings)
+    target = backend.init(shards, replicas)
+    click.echo(
+        f"SolrCloud ready: configset and alias {settings.collection} (now {target}); new "
+        f"collections get {shards} shard(s) x {replicas} replica(s). "
+        f"Next: docsearch build --solr {settings.solr_url} --collection {settings.collection}",
+        err=True,
     )

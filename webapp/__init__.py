@@ -31,7 +31,8 @@ SECURITY_HEADERS = {
 def create_app(config: dict | None = None) -> Flask:
     """Build the app. ``config["INDEX_DIR"]`` is the index root (default: the settings');
     ``config["CACHE_SIZE"]`` the number of result pages kept in memory, ``config["CACHE_MB"]``
-    the megabytes of posting lists."""
+    the megabytes of posting lists, ``config["BACKEND"]`` the index backend (default: the
+    environment's, `indexer.backends.default_backend`)."""
     app = Flask(__name__)
     app.config.from_mapping(
         DEBUG=False,
@@ -50,6 +51,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["CACHE_SIZE"],
         app.config["CACHE_MB"],
         reopen_in_background=app.config.get("REOPEN_IN_BACKGROUND", False),
+        backend=app.config.get("BACKEND"),
     )
 
     from webapp import api, views

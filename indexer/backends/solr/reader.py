@@ -1,0 +1,193 @@
+"""One SolrCloud collection open for searching: the same answers as the embedded reader.
+
+A rank is a few JSON requests (Solr's BM25 ranks, Python never scores):
+
+1. the best blocks that are not headings or titles, collapsed to one per bilingual unit
+   (`{!collapse field=unit}`, the unit's best-scored block): their count is the number of
+   matching units, exactly, because a build routes every block by its unit (`router.field`), so a
+   unit's blocks share a shard;
+2. facet counts in units: per language a block is a unit (one block per unit and language), per
+   committee and year the number of distinct units (`unique(unit)`, exact per shard, and shards
+   hold disjoint units);
+3. for shown units whose best block is in the other language, the block in `prefer`'s language
+   if it matched too (shown with the unit's score, as the embedded reader does);
+4. with `sections`, the best matching headings, one per unit.
+"""
+
+from __future__ import annotations
+
+import threading
+
+from indexer.backends.base import Ranked, Stored
+from indexer.backends.solr.client import SolrClient
+from indexer.backends.solr.dsl import to_solr
+from indexer.query.tree import Node, Term
+
+FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter
+MAX_SECTIONS = 5  # matching headings shown above the results (as the embedded reader)
+STORED = (
+    "key doc unit symbol lang label kind order number section body title committee "
+    "committee_code session date year meeting original_language source sha256"
+).split()
+_HEADS = {"bool": {"should": [{"term": {"f": "kind", "query": k}} for k in ("heading", "title")]}}
+_NOT_HEADS = {"bool": {"filter": [{"lucene": {"query": "*:*"}}], "must_not": [_HEADS]}}
+_SEPARATOR = "\x1f"  # between the values of a terms filter: no key holds it
+_PAGE = 5000  # rows per request when reading every block of a document
+
+
+class SolrReader:
+    """Search access to one collection (each thread talks through its own client)."""
+
+    def __init__(self, urls: list[str], collection: str, timeout: float = 30.0) -> None:
+        self.urls = list(urls)
+        self.collection = collection
+        self.timeout = timeout
+        self._local = threading.local()
+        self._lock = threading.Lock()
+        self._clients: list[SolrClient] = []
+
+    def _client(self) -> SolrClient:
+        client = getattr(self._local, "client", None)
+        if client is None:
+            client = SolrClient(self.urls, timeout=self.timeout)
+            with self._lock:
+                self._clients.append(client)
+            self._local.client = client
+        return client
+
+    def select(self, body: dict) -> dict:
+        """One JSON Request API search on this collection: Solr's whole answer."""
+        return self._client().select(self.collection, body)
+
+    def close(self) -> None:
+        with self._lock:
+            clients, self._clients = self._clients, []
+        for client in clients:
+            client.close()
+
+    def warm_up(self) -> None:
+        self.select({"query": "*:*", "limit": 0})
+
+    # -- ranking
+    def rank(self, query: Node, *, limit: int, prefer: str, sections: bool) -> Ranked:
+        q = to_solr(query)
+        found = self.select(
+            {
+                "query": q,
+                "filter": [_NOT_HEADS, "{!collapse field=unit}"],
+                "limit": limit,
+                "fields": ",".join([*STORED, "score"]),
+                "sort": "score desc,key asc",
+            }
+        )
+        response = found["response"]
+        best = [(_stored(d), float(d["score"])) for d in response["docs"]]
+        best = self._preferred(q, best, prefer)
+        facets = self._facets(q)
+        heads: list[tuple[Stored, float]] = []
+        if sections:
+            heads = self._sections(q, prefer)
+        return Ranked(int(response["numFound"]), best, heads, facets)
+
+    def _preferred(
+        self, q: dict, best: list[tuple[Stored, float]], prefer: str
+    ) -> list[tuple[Stored, float]]:
+        """Each unit shown in `prefer`'s language where that block matched too."""
+        wanted = {
+            f"{s['symbol']}|{prefer}|{s['label']}": i
+            for i, (s, _) in enumerate(best)
+            if s["lang"] != prefer
+        }
+        if not wanted:
+            return best
+        found = self.select(
+            {
+                "query": q,
+                "filter": [_terms("key", wanted)],
+                "limit": len(wanted),
+                "fields": ",".join(STORED),
+            }
+        )
+        best = list(best)
+        for doc in found["response"]["docs"]:
+            i = wanted[doc["key"]]
+            best[i] = (_stored(doc), best[i][1])
+        return best
+
+    def _facets(self, q: dict) -> dict[str, dict[str, int]]:
+        facet = {
+            name: {"type": "terms", "field": name, "limit": -1, "mincount": 1} for name in FACETS
+        }
+        for name in ("committee_code", "year"):
+            facet[name]["facet"] = {"units": "unique(unit)"}
+            facet[name]["sort"] = "units desc"
+        found = self.select({"query": q, "filter": [_NOT_HEADS], "limit": 0, "facet": facet})
+        counts = {}
+        for name, label in FACETS.items():
+            buckets = found.get("facets", {}).get(name, {}).get("buckets", [])
+            values = ((str(b["val"]), int(b.get("units", b["count"]))) for b in buckets)
+            counts[label] = dict(sorted(values, key=lambda kv: (-kv[1], kv[0])))
+        return counts
+
+    def _sections(self, q: dict, prefer: str) -> list[tuple[Stored, float]]:
+        found = self.select(
+            {
+                "query": q,
+                "filter": [_HEADS],
+                "limit": 2 * MAX_SECTIONS,
+                "fields": ",".join([*STORED, "score"]),
+                "sort": "score desc,key asc",
+            }
+        )
+        best: dict[str, tuple[Stored, float]] = {}
+        for doc in found["response"]["docs"]:
+            stored, score = _stored(doc), float(doc["score"])
+            unit = stored["unit"]
+            if unit not in best:
+                best[unit] = (stored, score)
+            elif stored["lang"] == prefer:
+                best[unit] = (stored, best[unit][1])
+        return list(best.values())[:MAX_SECTIONS]
+
+    # -- stored blocks
+    def block(self, key: str) -> Stored | None:
+        docs = self._blocks(Term("key", key), 1)
+        return docs[0] if docs else None
+
+    def blocks_of(self, symbol: str) -> list[Stored]:
+        return self._blocks(Term("symbol", symbol))
+
+    def has_symbol(self, symbol: str) -> bool:
+        found = self.select({"query": to_solr(Term("symbol", symbol)), "limit": 0})
+        return int(found["response"]["numFound"]) > 0
+
+    def count(self) -> int:
+        return int(self.select({"query": "*:*", "limit": 0})["response"]["numFound"])
+
+    def _blocks(self, query: Term, limit: int | None = None) -> list[Stored]:
+        """Every block `query` matches (or the first `limit`), in key order."""
+        found: list[Stored] = []
+        while True:
+            rows = _PAGE if limit is None else limit
+            page = self.select(
+                {
+                    "query": to_solr(query),
+                    "limit": rows,
+                    "offset": len(found),
+                    "fields": ",".join(STORED),
+                    "sort": "key asc",
+                }
+            )["response"]
+            found += [_stored(d) for d in page["docs"]]
+            if limit is not None or len(found) >= int(page["numFound"]) or not page["docs"]:
+                return found
+
+
+def _stored(doc: dict) -> Stored:
+    """A block's stored fields as the embedded index returns them (no score, no internals)."""
+    return {k: v for k, v in doc.items() if k in STORED}
+
+
+def _terms(field: str, values) -> dict:
+    """Blocks whose `field` holds one of `values` (any number of them: no clause limit)."""
+    return {"terms": {"f": field, "separator": _SEPARATOR, "query": _SEPARATOR.join(values)}}
