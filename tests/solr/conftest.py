@@ -15,7 +15,7 @@ import pytest
 
 from indexer.backends.solr import SolrClient, solr_document
 from indexer.backends.solr.local_cluster import LocalCluster, build_launcher
-from indexer.backends.whoosh.schema import block_fields
+from indexer.index.fields import block_fields
 from indexer.ingest.corpus import load_corpus
 from indexer.settings import bundled_corpus
 

@@ -17,6 +17,7 @@ A rank is a few JSON requests (Solr's BM25 ranks, Python never scores):
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 
 from indexer.backends.base import Ranked, Stored
 from indexer.backends.solr.client import SolrClient
@@ -24,6 +25,8 @@ from indexer.backends.solr.dsl import to_solr
 from indexer.query.tree import Node, Term
 
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter
+TWIN = {"zh": "en", "en": "zh"}
+KNOWN_BLOCKS = 20_000  # twin blocks kept per open collection
 MAX_SECTIONS = 5  # matching headings shown above the results (as the embedded reader)
 STORED = (
     "key doc unit symbol lang label kind order number section body title committee "
@@ -32,6 +35,7 @@ STORED = (
 _HEADS = {"bool": {"should": [{"term": {"f": "kind", "query": k}} for k in ("heading", "title")]}}
 _NOT_HEADS = {"bool": {"filter": [{"lucene": {"query": "*:*"}}], "must_not": [_HEADS]}}
 _SEPARATOR = "\x1f"  # between the values of a terms filter: no key holds it
+_RANKED = "score desc,doc asc,order asc"  # equal scores: document by document, in order
 _PAGE = 5000  # rows per request when reading every block of a document
 
 
@@ -45,6 +49,9 @@ class SolrReader:
         self._local = threading.local()
         self._lock = threading.Lock()
         self._clients: list[SolrClient] = []
+        # Blocks fetched ahead: the other-language twins of ranked units, which the search asks
+        # for one by one (`block`) right after ranking. key -> block, or None if there is none.
+        self._known: OrderedDict[str, Stored | None] = OrderedDict()
 
     def _client(self) -> SolrClient:
         client = getattr(self._local, "client", None)
@@ -77,7 +84,7 @@ class SolrReader:
                 "filter": [_NOT_HEADS, "{!collapse field=unit}"],
                 "limit": limit,
                 "fields": ",".join([*STORED, "score"]),
-                "sort": "score desc,key asc",
+                "sort": _RANKED,
             }
         )
         response = found["response"]
@@ -87,7 +94,28 @@ class SolrReader:
         heads: list[tuple[Stored, float]] = []
         if sections:
             heads = self._sections(q, prefer)
+        self._fetch_twins([s for s, _ in best + heads])
         return Ranked(int(response["numFound"]), best, heads, facets)
+
+    def _fetch_twins(self, shown: list[Stored]) -> None:
+        """Read the other-language blocks of `shown` in one request, for `block` to answer."""
+        keys = [
+            f"{s['symbol']}|{TWIN.get(s['lang'], '')}|{s['label']}"
+            for s in shown
+            if s.get("lang") in TWIN
+        ]
+        keys = [k for k in keys if k not in self._known]
+        if not keys:
+            return
+        found = self.select(
+            {"query": _terms("key", keys), "limit": len(keys), "fields": ",".join(STORED)}
+        )["response"]["docs"]
+        blocks: dict[str, Stored | None] = dict.fromkeys(keys)
+        blocks.update({d["key"]: _stored(d) for d in found})
+        with self._lock:
+            self._known.update(blocks)
+            while len(self._known) > KNOWN_BLOCKS:
+                self._known.popitem(last=False)
 
     def _preferred(
         self, q: dict, best: list[tuple[Stored, float]], prefer: str
@@ -136,7 +164,7 @@ class SolrReader:
                 "filter": [_HEADS],
                 "limit": 2 * MAX_SECTIONS,
                 "fields": ",".join([*STORED, "score"]),
-                "sort": "score desc,key asc",
+                "sort": _RANKED,
             }
         )
         best: dict[str, tuple[Stored, float]] = {}
@@ -151,6 +179,9 @@ class SolrReader:
 
     # -- stored blocks
     def block(self, key: str) -> Stored | None:
+        with self._lock:
+            if key in self._known:
+                return self._known[key]
         docs = self._blocks(Term("key", key), 1)
         return docs[0] if docs else None
 

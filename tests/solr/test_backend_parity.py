@@ -1,0 +1,119 @@
+"""Parity: the SolrCloud backend finds exactly what the embedded index finds.
+
+One corpus (the bundled documents plus the relevance distractors) is built into both backends;
+for every query of the relevance set and of the integration tests, both return the same number
+of units, the same facets, sections and expansions, and the same set of hits -- every hit of
+every page, with its text, highlight and counterpart. Only scores (Solr's BM25 is Lucene's
+variant of the formula) and so the order of hits may differ, and which headings make the
+cut of the few shown above the results.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from bench.relevance.judgments import load_queries
+from indexer.backends.solr.reader import MAX_SECTIONS
+from indexer.backends.solr.store import SolrBackend
+from indexer.backends.whoosh import store as whoosh_store
+from indexer.search.index import SearchIndex
+from tests.solr.backend import all_hits, build_both, canonical, parity_corpus
+
+pytestmark = [pytest.mark.solr, pytest.mark.slow]
+
+ALIAS = "parity"
+INTEGRATION_QUERIES = [
+    "CDIP/17/8",
+    "cdip 19 6",
+    "CDIP/19/6",
+    "IATT",
+    "Kenya",
+    "Open Working Group",
+    "SDG",
+    "ＳＤＧ",
+    "UNSDG",
+    "WIPO",
+    "可持续发展目标",
+    "技术促进机制",
+    "发展议程技术促进机制",
+    "秘書處",
+    "联合国发展系统改革",
+    "蓝鲸星光",
+    "商标国际注册",
+    '"technology transfer"',
+    '"可持续发展集团"',
+    '"sustainable development" OR 技术',
+    "SDG OR 可持续发展",
+    "WIPO -Kenya",
+    "development -technology",
+    "发展 -联合国",
+    "development lang:zh",
+    "development lang:en",
+    "发展 symbol:CDIP/19/6",
+    "symbol:CDIP/19/6",
+    "lang:en",
+    "paragraph 11",
+    "CDIP/19/6 paragraph 11",
+    "development agenda recommendations",
+    "developing countries technical assistance",
+    "字",
+    "a",
+    "zzqqxx",
+]
+FILTERED = [
+    ("development", {"lang": ["zh"]}),
+    ("发展", {"symbol": ["CDIP/19/6"]}),
+    ("WIPO", {"committee": ["CDIP"]}),
+    ("SDG", {"year": ["2017"]}),
+]
+
+
+def _queries() -> list[str]:
+    judged = [q.text for q in load_queries()]
+    return list(dict.fromkeys(judged + INTEGRATION_QUERIES))
+
+
+@pytest.fixture(scope="module")
+def indexes(solr_cluster, tmp_path_factory):
+    workdir = tmp_path_factory.mktemp("parity")
+    solr = SolrBackend(solr_cluster.urls, ALIAS)
+    solr.init(shards=2, replicas=2)
+    embedded, cloud = build_both(parity_corpus(workdir), workdir, solr)
+    with (
+        SearchIndex(embedded, backend=whoosh_store) as whoosh_index,
+        SearchIndex(cloud, backend=solr) as solr_index,
+    ):
+        yield whoosh_index, solr_index
+
+
+def _same(indexes, query: str, **options) -> None:
+    whoosh_index, solr_index = indexes
+    embedded, embedded_hits = all_hits(whoosh_index, query, **options)
+    cloud, cloud_hits = all_hits(solr_index, query, **options)
+    assert cloud["total"] == embedded["total"], query
+    assert len(cloud_hits) == len(embedded_hits) == embedded["total"], query
+    assert canonical(cloud_hits) == canonical(embedded_hits), query
+    # Sections are the best few headings: past that cut, which ones depends on the scores.
+    assert len(cloud["sections"]) == len(embedded["sections"]), query
+    if len(embedded["sections"]) < MAX_SECTIONS:
+        assert canonical(cloud["sections"]) == canonical(embedded["sections"]), query
+    for key in ("query", "pages", "relaxed", "symbol", "facets", "expansions"):
+        assert cloud[key] == embedded[key], (query, key)
+
+
+@pytest.mark.parametrize("query", _queries())
+def test_same_units_on_both_backends(indexes, query):
+    _same(indexes, query)
+
+
+@pytest.mark.parametrize(("query", "filters"), FILTERED)
+def test_same_units_with_filters(indexes, query, filters):
+    _same(indexes, query, filters=filters)
+
+
+def test_parity_corpus_is_not_trivial(indexes):
+    """The comparison means something: many queries match, some match many units."""
+    whoosh_index, _ = indexes
+    totals = [whoosh_index.search(q, page_size=1).total for q in _queries()]
+    assert sum(1 for t in totals if t) > 150
+    assert max(totals) > 100  # several pages of hits compared
