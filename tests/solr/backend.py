@@ -11,6 +11,45 @@ from indexer.backends.whoosh import store as whoosh_store
 from indexer.index.build import build
 
 PAGE_SIZE = 100  # the largest page: a query's every unit is read in a few pages
+# The integration tests' queries and the query features: phrases, OR, NOT, filters, symbols.
+INTEGRATION_QUERIES = [
+    "CDIP/17/8",
+    "cdip 19 6",
+    "CDIP/19/6",
+    "IATT",
+    "Kenya",
+    "Open Working Group",
+    "SDG",
+    "ＳＤＧ",
+    "UNSDG",
+    "WIPO",
+    "可持续发展目标",
+    "技术促进机制",
+    "发展议程技术促进机制",
+    "秘書處",
+    "联合国发展系统改革",
+    "蓝鲸星光",
+    "商标国际注册",
+    '"technology transfer"',
+    '"可持续发展集团"',
+    '"sustainable development" OR 技术',
+    "SDG OR 可持续发展",
+    "WIPO -Kenya",
+    "development -technology",
+    "发展 -联合国",
+    "development lang:zh",
+    "development lang:en",
+    "发展 symbol:CDIP/19/6",
+    "symbol:CDIP/19/6",
+    "lang:en",
+    "paragraph 11",
+    "CDIP/19/6 paragraph 11",
+    "development agenda recommendations",
+    "developing countries technical assistance",
+    "字",
+    "a",
+    "zzqqxx",
+]
 
 
 def parity_corpus(workdir: Path) -> Path:

@@ -13,53 +13,18 @@ from __future__ import annotations
 import pytest
 
 from bench.relevance.judgments import load_queries
+from bench.relevance.run import per_class, run_queries
 from indexer.backends.solr.reader import MAX_SECTIONS
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
 from indexer.search.index import SearchIndex
-from tests.solr.backend import all_hits, build_both, canonical, parity_corpus
+from tests.relevance.test_relevance import FLOORS
+
+from .backend import INTEGRATION_QUERIES, all_hits, build_both, canonical, parity_corpus
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
 ALIAS = "parity"
-INTEGRATION_QUERIES = [
-    "CDIP/17/8",
-    "cdip 19 6",
-    "CDIP/19/6",
-    "IATT",
-    "Kenya",
-    "Open Working Group",
-    "SDG",
-    "ＳＤＧ",
-    "UNSDG",
-    "WIPO",
-    "可持续发展目标",
-    "技术促进机制",
-    "发展议程技术促进机制",
-    "秘書處",
-    "联合国发展系统改革",
-    "蓝鲸星光",
-    "商标国际注册",
-    '"technology transfer"',
-    '"可持续发展集团"',
-    '"sustainable development" OR 技术',
-    "SDG OR 可持续发展",
-    "WIPO -Kenya",
-    "development -technology",
-    "发展 -联合国",
-    "development lang:zh",
-    "development lang:en",
-    "发展 symbol:CDIP/19/6",
-    "symbol:CDIP/19/6",
-    "lang:en",
-    "paragraph 11",
-    "CDIP/19/6 paragraph 11",
-    "development agenda recommendations",
-    "developing countries technical assistance",
-    "字",
-    "a",
-    "zzqqxx",
-]
 FILTERED = [
     ("development", {"lang": ["zh"]}),
     ("发展", {"symbol": ["CDIP/19/6"]}),
@@ -117,3 +82,26 @@ def test_parity_corpus_is_not_trivial(indexes):
     totals = [whoosh_index.search(q, page_size=1).total for q in _queries()]
     assert sum(1 for t in totals if t) > 150
     assert max(totals) > 100  # several pages of hits compared
+
+
+@pytest.mark.parametrize("cls", sorted(FLOORS))
+def test_relevance_floors_hold_on_solrcloud(indexes, cls):
+    """The relevance set's per-class floors (tests/relevance) hold with Solr's ranking too."""
+    _, solr_index = indexes
+    table = _solr_table(solr_index)
+    ndcg, mrr, recall, zero = FLOORS[cls]
+    got = table[cls]
+    assert got.ndcg >= ndcg, f"{cls}: nDCG@10 {got.ndcg:.3f} < {ndcg}"
+    assert got.mrr >= mrr, f"{cls}: MRR {got.mrr:.3f} < {mrr}"
+    assert got.recall >= recall, f"{cls}: recall@10 {got.recall:.3f} < {recall}"
+    assert got.zero_rate <= zero, f"{cls}: zero-result rate {got.zero_rate:.3f} > {zero}"
+
+
+_TABLES: dict[int, dict] = {}
+
+
+def _solr_table(index) -> dict:
+    """The relevance figures on SolrCloud, computed once per index."""
+    if id(index) not in _TABLES:
+        _TABLES[id(index)] = per_class(run_queries(index, load_queries()))
+    return _TABLES[id(index)]

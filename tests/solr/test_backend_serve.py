@@ -26,8 +26,8 @@ from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
 from indexer.index.build import build
 from indexer.settings import bundled_corpus
-from tests.solr.backend import canonical, without_scores
-from tests.solr.test_backend_parity import INTEGRATION_QUERIES
+
+from .backend import INTEGRATION_QUERIES, canonical, without_scores
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
