@@ -20,8 +20,9 @@ import threading
 from collections import OrderedDict
 
 from indexer.backends.base import Ranked, Stored
-from indexer.backends.solr.client import SolrClient
+from indexer.backends.solr.client import SolrClient, SolrError
 from indexer.backends.solr.dsl import to_solr
+from indexer.errors import StoreError
 from indexer.query.tree import Node, Term
 
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter
@@ -37,6 +38,10 @@ _NOT_HEADS = {"bool": {"filter": [{"lucene": {"query": "*:*"}}], "must_not": [_H
 _SEPARATOR = "\x1f"  # between the values of a terms filter: no key holds it
 _RANKED = "score desc,doc asc,order asc"  # equal scores: document by document, in order
 _PAGE = 5000  # rows per request when reading every block of a document
+
+
+class SolrUnavailable(StoreError):
+    """The SolrCloud cluster could not be reached or refused a request."""
 
 
 class SolrReader:
@@ -64,7 +69,13 @@ class SolrReader:
 
     def select(self, body: dict) -> dict:
         """One JSON Request API search on this collection: Solr's whole answer."""
-        return self._client().select(self.collection, body)
+        try:
+            return self._client().select(self.collection, body)
+        except SolrError as err:
+            raise SolrUnavailable(
+                f"the SolrCloud at {', '.join(self.urls)} did not answer a search "
+                f"({short_reason(err)}); try again, or check that its nodes are running."
+            ) from err
 
     def close(self) -> None:
         with self._lock:
@@ -212,6 +223,12 @@ class SolrReader:
             found += [_stored(d) for d in page["docs"]]
             if limit is not None or len(found) >= int(page["numFound"]) or not page["docs"]:
                 return found
+
+
+def short_reason(err: SolrError) -> str:
+    """What went wrong, without the per-node details of an unreachable cluster."""
+    text = str(err).rstrip(".")
+    return text.split(": ", 1)[0] if err.status is None else text
 
 
 def _stored(doc: dict) -> Stored:

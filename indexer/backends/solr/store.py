@@ -25,9 +25,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from indexer.backends.solr.client import SolrClient, SolrError
-from indexer.backends.solr.jsonquery import escape_lucene
 from indexer.backends.solr.preanalyzed import solr_document
-from indexer.backends.solr.reader import SolrReader
+from indexer.backends.solr.reader import SolrReader, SolrUnavailable, short_reason
 from indexer.errors import IndexDamaged, StoreError
 
 log = logging.getLogger(__name__)
@@ -44,17 +43,16 @@ def configset_dir() -> Path:
     return Path(__file__).resolve().parents[3] / "solr" / "configsets" / "docsearch" / "conf"
 
 
-class SolrUnavailable(StoreError):
-    """The SolrCloud cluster could not be reached or refused a request."""
-
-
 @contextlib.contextmanager
 def solr_errors(urls: list[str]) -> Iterator[None]:
     """SolrError (a transport or Solr problem) as one sentence the CLI and web app show."""
     try:
         yield
     except SolrError as err:
-        raise SolrUnavailable(f"the SolrCloud at {', '.join(urls)}: {err}") from err
+        raise SolrUnavailable(
+            f"the SolrCloud at {', '.join(urls)} did not do what docsearch asked "
+            f"({short_reason(err)})."
+        ) from err
 
 
 class SolrWriter:
@@ -67,19 +65,22 @@ class SolrWriter:
         self.optimize = False
         self._client = backend.client()
         self._batch: list[dict] = []
+        self._deletes: list[str] = []  # document keys, deleted before the next additions
 
     def add(self, blocks: Iterable[dict]) -> None:
+        self._flush_deletes()
         for fields in blocks:
             self._batch.append(solr_document(fields))
             if len(self._batch) >= BATCH:
                 self._flush()
 
     def delete(self, doc_key: str) -> None:
-        self._flush()  # Solr applies one client's requests in order: adds sent first stay first
-        with self._errors():
-            self._client.update(self.collection, {"delete": {"query": _doc_query(doc_key)}})
+        # Solr applies one client's requests in order: additions already given go first.
+        self._flush()
+        self._deletes.append(doc_key)
 
     def commit(self) -> None:
+        self._flush_deletes()
         self._flush()
         with self._errors():
             self._client.commit(self.collection)
@@ -90,7 +91,7 @@ class SolrWriter:
         """A build's collection is deleted; an update's changes were sent but not committed
         (Solr has no rollback in cloud mode): the next update repeats them, and `check` after
         it refuses an index that disagrees with its manifest."""
-        self._batch = []
+        self._batch, self._deletes = [], []
         if self.fresh:
             with contextlib.suppress(SolrError):
                 self._client.delete_collection(self.collection)
@@ -145,6 +146,12 @@ class SolrWriter:
                 log.info("alias %s -> %s", self.backend.alias, self.collection)
             self.backend.remove_stale(self._client, keep={self.collection, previous})
         self._client.close()
+
+    def _flush_deletes(self) -> None:
+        if self._deletes:
+            keys, self._deletes = self._deletes, []
+            with self._errors():
+                self._client.delete_docs(self.collection, keys)
 
     def _flush(self) -> None:
         if self._batch:
@@ -269,8 +276,3 @@ def _save(path: Path, collection: str) -> None:
     (path / GENERATION_FILE).write_text(
         json.dumps({"collection": collection}) + "\n", encoding="utf-8"
     )
-
-
-def _doc_query(doc_key: str) -> str:
-    """A Lucene query for every block of one document version (the value escaped)."""
-    return f"doc:{escape_lucene(doc_key)}"
