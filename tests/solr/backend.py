@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 from bench.relevance.run import assemble_corpus
+from indexer.backends.solr.client import SolrClient
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
 from indexer.index.build import build
@@ -98,3 +99,15 @@ def all_hits(index, query: str, **options) -> tuple[dict, list[dict]]:
         )
         hits += more["hits"]
     return first, hits
+
+
+def drop(urls: list[str], alias: str) -> None:
+    """Delete a test's alias and its collections (the session cluster's nodes have small heaps)."""
+    with SolrClient(urls) as client:
+        if alias in client.aliases():
+            client.delete_alias(alias)
+        for name in client.list_collections():
+            if name.startswith(f"{alias}_"):
+                client.delete_collection(name)
+        if alias in client.list_configsets():
+            client.delete_configset(alias)

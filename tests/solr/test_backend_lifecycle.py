@@ -25,6 +25,8 @@ from indexer.index.generations import live_generation
 from indexer.search.index import SearchIndex
 from indexer.settings import bundled_corpus
 
+from .backend import drop
+
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
 KILLED = 1
@@ -50,7 +52,17 @@ def corpus(tmp_path) -> Path:
     return Path(shutil.copytree(bundled_corpus(), tmp_path / "corpus"))
 
 
-def test_cli_commands_work_unchanged_against_solrcloud(solr_cluster, corpus, tmp_path):
+@pytest.fixture
+def dropped(solr_cluster):
+    """Aliases a test names here are deleted with their collections when it ends."""
+    aliases: list[str] = []
+    yield aliases
+    for alias in aliases:
+        drop(solr_cluster.urls, alias)
+
+
+def test_cli_commands_work_unchanged_against_solrcloud(solr_cluster, corpus, tmp_path, dropped):
+    dropped.append("cli")
     root = tmp_path / "index"
     env = {
         "DOCSEARCH_SOLR_URL": ",".join(solr_cluster.urls),
@@ -105,9 +117,12 @@ def test_without_a_solr_url_nothing_changes(corpus, tmp_path, monkeypatch):
     assert json.loads(_run("search", "--json", "Senegal", env=env))["total"] == 1
 
 
-def test_rebuild_under_load_never_shows_a_half_built_collection(solr_cluster, corpus, tmp_path):
+def test_rebuild_under_load_never_shows_a_half_built_collection(
+    solr_cluster, corpus, tmp_path, dropped
+):
     """Searches through the alias and through SearchIndex run while a rebuild writes a bigger
     collection: every answer is the old index or the new one, complete."""
+    dropped.append("rebuild")
     backend = SolrBackend(solr_cluster.urls, "rebuild")
     backend.init(shards=2, replicas=2)
     root = tmp_path / "index"
@@ -178,8 +193,9 @@ def _wait(predicate, timeout: float, what: str) -> None:
 
 
 def test_documents_added_while_a_node_is_down_are_found_after_it_returns(
-    solr_cluster, corpus, tmp_path
+    solr_cluster, corpus, tmp_path, dropped
 ):
+    dropped.append("nodedown")
     backend = SolrBackend(solr_cluster.urls, "nodedown")
     backend.init(shards=2, replicas=2)
     root = tmp_path / "index"

@@ -10,17 +10,28 @@ cut of the few shown above the results.
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from bench.relevance.judgments import load_queries
 from bench.relevance.run import per_class, run_queries
-from indexer.backends.solr.reader import MAX_SECTIONS
+from indexer.backends.solr.dsl import COVERAGE, at_least, to_solr
+from indexer.backends.solr.reader import MAX_SECTIONS, SolrReader
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
+from indexer.query.tree import Term
 from indexer.search.index import SearchIndex
 from tests.relevance.test_relevance import FLOORS
 
-from .backend import INTEGRATION_QUERIES, all_hits, build_both, canonical, parity_corpus
+from .backend import (
+    INTEGRATION_QUERIES,
+    all_hits,
+    build_both,
+    canonical,
+    drop,
+    parity_corpus,
+)
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
@@ -49,6 +60,7 @@ def indexes(solr_cluster, tmp_path_factory):
         SearchIndex(cloud, backend=solr) as solr_index,
     ):
         yield whoosh_index, solr_index
+    drop(solr_cluster.urls, ALIAS)
 
 
 def _same(indexes, query: str, **options) -> None:
@@ -116,3 +128,22 @@ def _solr_table(index) -> dict:
     if id(index) not in _TABLES:
         _TABLES[id(index)] = per_class(run_queries(index, load_queries()))
     return _TABLES[id(index)]
+
+
+def test_at_least_matches_blocks_with_enough_of_its_parts(indexes, solr_cluster):
+    """Ranked partial matching (the query issue's AtLeast): `mm` counts matched parts, and each
+    matched part adds COVERAGE, so more parts always rank higher."""
+    reader = SolrReader(solr_cluster.urls, ALIAS)
+    parts = [Term("en", stem) for stem in ("develop", "technolog", "countri")]
+
+    def scores(query: dict) -> dict[str, float]:
+        found = reader.select({"query": query, "limit": 10_000, "fields": "key,score"})
+        return {d["key"]: d["score"] for d in found["response"]["docs"]}
+
+    matched = Counter(key for part in parts for key in scores(to_solr(part)))
+    for minimum in (1, 2, 3):
+        got = scores(at_least(parts, minimum))
+        assert set(got) == {k for k, n in matched.items() if n >= minimum}
+        for key, score in got.items():
+            assert matched[key] * COVERAGE < score < (matched[key] + 1) * COVERAGE
+    reader.close()

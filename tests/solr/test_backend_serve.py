@@ -27,7 +27,7 @@ from indexer.backends.whoosh import store as whoosh_store
 from indexer.index.build import build
 from indexer.settings import bundled_corpus
 
-from .backend import INTEGRATION_QUERIES, canonical, without_scores
+from .backend import INTEGRATION_QUERIES, canonical, drop, without_scores
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
@@ -104,6 +104,7 @@ def servers(solr_cluster, tmp_path_factory):
     finally:
         _stop(cloud)
         _stop(embedded)
+        drop(solr_cluster.urls, ALIAS)
 
 
 @pytest.mark.parametrize("query", INTEGRATION_QUERIES)
