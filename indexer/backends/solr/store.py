@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import re
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -260,10 +261,12 @@ class SolrBackend:
         return target
 
     def remove_stale(self, client: SolrClient, keep: set[str | None]) -> list[str]:
-        """Delete this alias's generation collections other than `keep`."""
+        """Delete this alias's generation collections other than `keep` (only names of the
+        form `<alias>_<generation>`: another alias's collections never match)."""
         removed = []
+        mine = re.compile(re.escape(self.alias) + r"_\d{8}T\d{12}Z-(\d+|init)")
         for name in client.list_collections():
-            if name.startswith(f"{self.alias}_") and name not in keep:
+            if mine.fullmatch(name) and name not in keep:
                 with contextlib.suppress(SolrError):
                     client.delete_collection(name)
                     removed.append(name)
