@@ -12,7 +12,8 @@ from collections import Counter
 
 import pytest
 
-from indexer.analysis.terms import CJK_CHARS, phrase_units
+from indexer.analysis.scan import CJK_CHARS
+from indexer.analysis.terms import phrase_units
 from indexer.backends.solr import solr_document
 from indexer.backends.solr.querytree import (
     And,
