@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 
 from indexer.backends.base import Ranked, Stored
 from indexer.backends.solr.client import SolrClient, SolrError
@@ -27,6 +28,7 @@ from indexer.query.tree import Node, Term
 
 FACETS = {"lang": "lang", "committee_code": "committee", "year": "year"}  # field -> filter
 TWIN = {"zh": "en", "en": "zh"}
+POOL_THREADS = 8  # facet and heading requests of concurrent ranks
 KNOWN_BLOCKS = 20_000  # twin blocks kept per open collection
 MAX_SECTIONS = 5  # matching headings shown above the results (as the embedded reader)
 STORED = (
@@ -57,6 +59,7 @@ class SolrReader:
         # Blocks fetched ahead: the other-language twins of ranked units, which the search asks
         # for one by one (`block`) right after ranking. key -> block, or None if there is none.
         self._known: OrderedDict[str, Stored | None] = OrderedDict()
+        self._executor: ThreadPoolExecutor | None = None  # requests sent alongside a rank
 
     def _client(self) -> SolrClient:
         client = getattr(self._local, "client", None)
@@ -77,9 +80,18 @@ class SolrReader:
                 f"({short_reason(err)}); try again, or check that its nodes are running."
             ) from err
 
+    def _pool(self) -> ThreadPoolExecutor:
+        with self._lock:
+            if self._executor is None:
+                self._executor = ThreadPoolExecutor(POOL_THREADS, thread_name_prefix="solr")
+            return self._executor
+
     def close(self) -> None:
         with self._lock:
             clients, self._clients = self._clients, []
+            executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True)
         for client in clients:
             client.close()
 
@@ -89,6 +101,10 @@ class SolrReader:
     # -- ranking
     def rank(self, query: Node, *, limit: int, prefer: str, sections: bool) -> Ranked:
         q = to_solr(query)
+        # Facets and headings do not depend on the ranking: asked for meanwhile.
+        pool = self._pool()
+        facets_later = pool.submit(self._facets, q)
+        heads_later = pool.submit(self._sections, q, prefer) if sections else None
         found = self.select(
             {
                 "query": q,
@@ -101,10 +117,8 @@ class SolrReader:
         response = found["response"]
         best = [(_stored(d), float(d["score"])) for d in response["docs"]]
         best = self._preferred(q, best, prefer)
-        facets = self._facets(q)
-        heads: list[tuple[Stored, float]] = []
-        if sections:
-            heads = self._sections(q, prefer)
+        facets = facets_later.result()
+        heads = heads_later.result() if heads_later else []
         self._fetch_twins([s for s, _ in best + heads])
         return Ranked(int(response["numFound"]), best, heads, facets)
 
