@@ -28,6 +28,7 @@ from indexer.backends.solr.local_cluster import LocalCluster, build_launcher
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
 from indexer.index.build import build
+from indexer.index.generations import live_generation
 from indexer.search.index import SearchIndex
 
 ROUNDS = 5  # passes over the query set per backend
@@ -48,7 +49,8 @@ def measure(corpus: Path, work: Path, urls: list[str], shards: int, replicas: in
             "blocks_per_s": round(report.blocks / seconds),
         }
     figures["embedded"]["size_mb"] = round(_dir_size(work / "embedded") / 1e6, 1)
-    figures["solr"]["size_mb"] = round(_solr_size(urls, "bench_") / 1e6, 1)
+    live = solr.collection_of(live_generation(work / "solr"))
+    figures["solr"]["size_mb"] = round(_solr_size(urls, f"{live}_") / 1e6, 1)
     for name, backend in (("embedded", whoosh_store), ("solr", solr)):
         with SearchIndex(work / name, backend=backend, cache_size=0) as index:
             index.warm_up()
@@ -72,7 +74,8 @@ def _dir_size(path: Path) -> int:
 
 
 def _solr_size(urls: list[str], prefix: str) -> int:
-    """Bytes on disk of every core whose name starts with `prefix`, on every node."""
+    """Bytes on disk of every core whose name starts with `prefix` (one collection's shards
+    and replicas), on every node."""
     total = 0
     for url in urls:
         status = requests.get(f"{url}/admin/cores", params={"action": "STATUS"}, timeout=30)
@@ -108,7 +111,8 @@ def main(argv: list[str] | None = None) -> int:
                 cluster.stop()
             shutil.rmtree(work / "embedded", ignore_errors=True)
     print(f"{args.paragraphs} generated paragraphs (python -m bench.solr)")
-    print(f"{'backend':<10} {'build s':>8} {'blocks/s':>9} {'size MB':>8} {'p50 ms':>7} {'p95 ms':>7}")
+    header = ("backend", "build s", "blocks/s", "size MB", "p50 ms", "p95 ms")
+    print("{:<10} {:>8} {:>9} {:>8} {:>7} {:>7}".format(*header))
     for name, f in figures.items():
         print(
             f"{name:<10} {f['build_s']:>8} {f['blocks_per_s']:>9} {f['size_mb']:>8} "

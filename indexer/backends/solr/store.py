@@ -22,6 +22,7 @@ import json
 import logging
 import re
 from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -67,6 +68,9 @@ class SolrWriter:
         self._client = backend.client()
         self._batch: list[dict] = []
         self._deletes: list[str] = []  # document keys, deleted before the next additions
+        # One batch is sent (and indexed by Solr) while Python analyses the next one.
+        self._sender = ThreadPoolExecutor(1, thread_name_prefix="solr-writer")
+        self._sending: Future | None = None
 
     def add(self, blocks: Iterable[dict]) -> None:
         self._flush_deletes()
@@ -83,16 +87,21 @@ class SolrWriter:
     def commit(self) -> None:
         self._flush_deletes()
         self._flush()
+        self._wait_sent()
         with self._errors():
             self._client.commit(self.collection)
             if self.optimize:
                 self._client.update(self.collection, {"optimize": {"maxSegments": 1}})
+        self._sender.shutdown()
 
     def cancel(self) -> None:
         """A build's collection is deleted; an update's changes were sent but not committed
         (Solr has no rollback in cloud mode): the next update repeats them, and `check` after
         it refuses an index that disagrees with its manifest."""
         self._batch, self._deletes = [], []
+        with contextlib.suppress(Exception):
+            self._wait_sent()
+        self._sender.shutdown(wait=True)
         if self.fresh:
             with contextlib.suppress(SolrError):
                 self._client.delete_collection(self.collection)
@@ -151,14 +160,22 @@ class SolrWriter:
     def _flush_deletes(self) -> None:
         if self._deletes:
             keys, self._deletes = self._deletes, []
+            self._wait_sent()  # in the order given: additions sent before stay before
             with self._errors():
                 self._client.delete_docs(self.collection, keys)
 
     def _flush(self) -> None:
         if self._batch:
             batch, self._batch = self._batch, []
+            self._wait_sent()
+            self._sending = self._sender.submit(self._client.update, self.collection, batch)
+
+    def _wait_sent(self) -> None:
+        """Wait for the batch being sent; its failure is raised here, in the writer's thread."""
+        sending, self._sending = self._sending, None
+        if sending is not None:
             with self._errors():
-                self._client.update(self.collection, batch)
+                sending.result()
 
     def _errors(self):
         return solr_errors(self.backend.urls)
