@@ -337,6 +337,7 @@ def step_http(root: Path, corpus: Path, seconds: float, clients: int = 4) -> dic
     cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
     cmd += ["--corpus", str(corpus)]  # the index's own corpus (serve refuses another one)
     cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
+    cmd += ["--quiet"]  # no request log: nobody reads the server's stderr pipe here
     workers = os.cpu_count() or 1
     cmd += ["--workers", str(workers)]  # one server process per core
     log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve, {workers} workers …")

@@ -16,13 +16,21 @@ from typing import TYPE_CHECKING
 
 import click
 
+from indexer.backends import backend_for
 from indexer.errors import DocsearchError, SettingError, StoreError
 from indexer.index.build import build
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest
 from indexer.ingest.corpus import discover
 from indexer.ingest.symbols import normalize_symbol
-from indexer.settings import CACHE_SIZE, CORPUS_ENV, INDEX_ENV, Settings
+from indexer.settings import (
+    CACHE_SIZE,
+    CORPUS_ENV,
+    INDEX_ENV,
+    SOLR_COLLECTION_ENV,
+    SOLR_URL_ENV,
+    Settings,
+)
 
 if TYPE_CHECKING:
     from indexer.search.index import SearchIndex
@@ -55,6 +63,27 @@ def corpus_option(command: click.Command) -> click.Command:
     return _corpus(_force(command))
 
 
+def _remember(name: str):
+    return lambda ctx, param, value: ctx.ensure_object(dict).update({name: value})
+
+
+def solr_options(command: click.Command) -> click.Command:
+    """--solr and --collection: the index lives in a SolrCloud collection (see README)."""
+    command = click.option(
+        "--collection",
+        expose_value=False,
+        callback=_remember("collection"),
+        help=f"SolrCloud collection alias (default: ${SOLR_COLLECTION_ENV}, else docsearch).",
+    )(command)
+    return click.option(
+        "--solr",
+        expose_value=False,
+        callback=_remember("solr_url"),
+        help=f"SolrCloud node URL(s), comma-separated (default: ${SOLR_URL_ENV}; "
+        "none: the embedded index).",
+    )(command)
+
+
 class _Group(click.Group):
     """Turns every DocsearchError into one sentence on stderr and exit code 1; output cut short
     by a closed pipe (`| head -1`) is not an error."""
@@ -73,7 +102,21 @@ class _Group(click.Group):
 
 
 def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -> Settings:
-    return Settings.load(corpus=corpus_path, index=index_path)
+    """The settings of this command: flags (--solr and --collection included), else the
+    environment, else the defaults."""
+    given = click.get_current_context().obj or {}
+    return Settings.load(
+        corpus=corpus_path,
+        index=index_path,
+        solr_url=given.get("solr_url"),
+        collection=given.get("collection"),
+    )
+
+
+def _where(settings: Settings) -> str:
+    if settings.solr_url:
+        return f"SolrCloud collection {settings.collection} (index root {settings.index})"
+    return str(settings.index)
 
 
 def _corpus_settings(corpus_path: Path | None, index_path: Path | None) -> Settings:
@@ -99,16 +142,19 @@ def _echo_json(data: dict) -> None:
     click.echo(json.dumps(data, ensure_ascii=False, indent=2))
 
 
-def _run_build(corpus: Path, root: Path, exit_on_failures: bool = True) -> None:
+def _run_build(settings: Settings, exit_on_failures: bool = True) -> None:
     """Build with a progress bar and a summary on stderr; exit code 1 if a file failed (unless
     `exit_on_failures` is False: a first-run build before a search or serve goes on)."""
+    corpus, root = settings.corpus, settings.index
     total = len(discover(corpus)) if corpus.is_dir() else 0
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
-        report = build(corpus, root, progress=lambda doc: bar.update(1))
+        report = build(
+            corpus, root, progress=lambda doc: bar.update(1), backend=backend_for(settings)
+        )
     click.echo(
         f"Indexed {_documents_in(root)} ({_plural(report.documents, 'language file')}), "
         f"{_plural(report.paragraphs, 'numbered paragraph')} ({report.blocks} blocks) "
-        f"in {report.seconds:.1f} s into {root}.",
+        f"in {report.seconds:.1f} s into {_where(settings)}.",
         err=True,
     )
     for source, encoding in sorted(report.encodings.items()):
@@ -145,19 +191,19 @@ def _print_alignment(root: Path) -> None:
 
 def ensure_index(settings: Settings) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated."""
-    from indexer.backends.whoosh.store import SCHEMA_VERSION
     from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
+    backend = backend_for(settings)
     root = settings.index
     generation = current_generation(root)
     problem = None
     if generation is not None:
-        problem = Manifest.load(generation).compatibility_problem(SCHEMA_VERSION)
+        problem = Manifest.load(generation).compatibility_problem(backend.SCHEMA_VERSION)
     if generation is None or problem:
         why = "No index yet" if generation is None else "The index is outdated"
         click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
-        _run_build(settings.corpus, root, exit_on_failures=False)
-    return SearchIndex(root, cache_mb=settings.cache_mb)
+        _run_build(settings, exit_on_failures=False)
+    return SearchIndex(root, cache_mb=settings.cache_mb, backend=backend)
 
 
 @click.group(cls=_Group)
@@ -171,6 +217,7 @@ def main(verbose: bool) -> None:
 @main.command("build")
 @corpus_option
 @index_option
+@solr_options
 def build_command(
     corpus_path: Path | None,
     index_path: Path | None,
@@ -179,8 +226,7 @@ def build_command(
 
     Example: docsearch build --corpus corpus/
     """
-    settings = _corpus_settings(corpus_path, index_path)
-    _run_build(settings.corpus, settings.index)
+    _run_build(_corpus_settings(corpus_path, index_path))
 
 
 @main.command("search")
@@ -208,6 +254,7 @@ def build_command(
     "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
 )
 @index_option
+@solr_options
 def search_command(
     query: str,
     as_json: bool,
@@ -399,6 +446,7 @@ def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
 @index_option
+@solr_options
 def show_command(
     symbol: str,
     paragraph: str | None,
@@ -468,6 +516,7 @@ def _checked_base_url(value: str) -> str:
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request to stderr.")
 @index_option
+@solr_options
 @corpus_option
 def serve_command(
     host: str,
@@ -501,11 +550,14 @@ def serve_command(
             "INDEX_DIR": str(root),
             "CACHE_SIZE": cache_size,
             "CACHE_MB": settings.cache_mb,
+            "BACKEND": backend_for(settings),
             "REOPEN_IN_BACKGROUND": True,
             "BASE_URL": base_url,
         }
     )
-    click.echo(f"Serving on http://{host}:{port}/ (index {root}); Ctrl-C stops.", err=True)
+    click.echo(
+        f"Serving on http://{host}:{port}/ (index {_where(settings)}); Ctrl-C stops.", err=True
+    )
     serve(app, host, port, threads, workers, log_requests=not quiet)
 
 
@@ -564,6 +616,7 @@ def _exit_for(report) -> None:
 @main.command("update")
 @corpus_option
 @index_option
+@solr_options
 def update_command(
     corpus_path: Path | None,
     index_path: Path | None,
@@ -580,7 +633,9 @@ def update_command(
 
     settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
-    report = update(settings.corpus, root, lock_timeout=settings.lock_timeout)
+    report = update(
+        settings.corpus, root, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
+    )
     _print_update(report, root)
     _print_alignment(root)
     _exit_for(report)
@@ -592,6 +647,7 @@ def update_command(
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
 @corpus_option
 @index_option
+@solr_options
 def add_command(
     files: tuple[Path, ...],
     symbol: str | None,
@@ -612,7 +668,13 @@ def add_command(
     settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
     report = add_files(
-        corpus, root, list(files), symbol=symbol, lang=lang, lock_timeout=settings.lock_timeout
+        corpus,
+        root,
+        list(files),
+        symbol=symbol,
+        lang=lang,
+        lock_timeout=settings.lock_timeout,
+        backend=backend_for(settings),
     )
     for given, target in report.copied.items():
         click.echo(f"Copied {given} to {target} in {corpus}.", err=True)
@@ -636,6 +698,7 @@ def add_command(
 )
 @corpus_option
 @index_option
+@solr_options
 def remove_command(
     symbol: str,
     lang: str | None,
@@ -656,7 +719,13 @@ def remove_command(
     settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
     report = remove_document(
-        corpus, root, symbol, lang=lang, delete=delete, lock_timeout=settings.lock_timeout
+        corpus,
+        root,
+        symbol,
+        lang=lang,
+        delete=delete,
+        lock_timeout=settings.lock_timeout,
+        backend=backend_for(settings),
     )
     for source, dest in report.moved.items():
         click.echo(f"Moved {source} to {dest} in {corpus}.", err=True)
@@ -669,6 +738,7 @@ def remove_command(
 @main.command("watch")
 @corpus_option
 @index_option
+@solr_options
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.05), help="Seconds."
 )
@@ -692,7 +762,13 @@ def watch_command(
         raise click.ClickException(f"The corpus folder {corpus} does not exist.")
     click.echo(f"Watching {corpus} every {interval:g} s (index {root}); Ctrl-C stops.", err=True)
     try:
-        watch(corpus, root, interval, on_update=lambda r: _print_update(r, root))
+        watch(
+            corpus,
+            root,
+            interval,
+            on_update=lambda r: _print_update(r, root),
+            backend=backend_for(settings),
+        )
     except KeyboardInterrupt:
         click.echo("Stopped watching.", err=True)
 
@@ -700,6 +776,7 @@ def watch_command(
 @main.command("check")
 @click.option("--quick", is_flag=True, help="Check file sizes only, not checksums.")
 @index_option
+@solr_options
 def check_command(
     quick: bool,
     index_path: Path | None,
@@ -712,8 +789,9 @@ def check_command(
     """
     from indexer.index.check import check
 
-    root = _settings(index_path=index_path).index
-    report = check(root, checksums=not quick)
+    settings = _settings(index_path=index_path)
+    root = settings.index
+    report = check(root, checksums=not quick, backend=backend_for(settings))
     for problem in report.problems:
         click.secho(f"  {problem}", fg="red", err=True)
     if not report.ok:
@@ -732,6 +810,7 @@ def check_command(
 
 @main.command("optimize")
 @index_option
+@solr_options
 def optimize_command(
     index_path: Path | None,
 ) -> None:
@@ -742,7 +821,37 @@ def optimize_command(
     from indexer.index.build import optimize
 
     settings = _settings(index_path=index_path)
-    name, before, seconds = optimize(settings.index, lock_timeout=settings.lock_timeout)
+    name, before, seconds = optimize(
+        settings.index, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
+    )
     click.echo(
         f"Merged {before} segments into one in {seconds:.1f} s (generation {name}).", err=True
+    )
+
+
+@main.group("solr")
+def solr_group() -> None:
+    """Set up a SolrCloud cluster for docsearch (see README: SolrCloud)."""
+
+
+@solr_group.command("init")
+@click.option("--shards", default=1, show_default=True, type=click.IntRange(1, 1024))
+@click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 16))
+@solr_options
+def solr_init_command(shards: int, replicas: int) -> None:
+    """Upload the docsearch configset and prepare the collection alias (shards x replicas).
+
+    Run once per cluster; again to change the layout, which the next `docsearch build` uses.
+
+    Example: docsearch solr init --solr http://solr1:8983/solr --shards 4 --replicas 2
+    """
+    settings = _settings()
+    if not settings.solr_url:
+        raise click.ClickException(f"Give the SolrCloud's URL with --solr or ${SOLR_URL_ENV}.")
+    target = backend_for(settings).init(shards, replicas)
+    click.echo(
+        f"SolrCloud ready: configset and alias {settings.collection} (now {target}); new "
+        f"collections get {shards} shard(s) x {replicas} replica(s). "
+        f"Next: docsearch build --solr {settings.solr_url} --collection {settings.collection}",
+        err=True,
     )

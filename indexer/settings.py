@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,10 +24,14 @@ CORPUS_ENV = "DOCSEARCH_CORPUS"
 LOCK_TIMEOUT_ENV = "DOCSEARCH_LOCK_TIMEOUT"
 CACHE_MB_ENV = "DOCSEARCH_CACHE_MB"
 BASE_URL_ENV = "DOCSEARCH_BASE_URL"
+SOLR_URL_ENV = "DOCSEARCH_SOLR_URL"
+SOLR_COLLECTION_ENV = "DOCSEARCH_SOLR_COLLECTION"
 
 DEFAULT_LOCK_TIMEOUT = 60.0  # seconds a writer waits for another one
 DEFAULT_CACHE_MB = 256  # posting lists a search process keeps per index generation
 CACHE_SIZE = 256  # result pages a search process keeps per index generation, by default
+DEFAULT_COLLECTION = "docsearch"  # the SolrCloud alias searches go to
+_COLLECTION_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,63}")
 
 
 @dataclass(frozen=True)
@@ -39,6 +44,8 @@ class Settings:
     lock_timeout: float = DEFAULT_LOCK_TIMEOUT
     cache_mb: int = DEFAULT_CACHE_MB
     base_url: str = ""
+    solr_url: str = ""  # SolrCloud node URLs (comma-separated); empty: the embedded index
+    collection: str = DEFAULT_COLLECTION
 
     @classmethod
     def load(
@@ -49,6 +56,8 @@ class Settings:
         lock_timeout: float | None = None,
         cache_mb: int | None = None,
         base_url: str | None = None,
+        solr_url: str | None = None,
+        collection: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
@@ -59,7 +68,35 @@ class Settings:
             lock_timeout=_number(lock_timeout, env, LOCK_TIMEOUT_ENV, DEFAULT_LOCK_TIMEOUT, float),
             cache_mb=_number(cache_mb, env, CACHE_MB_ENV, DEFAULT_CACHE_MB, int),
             base_url=(base_url or env.get(BASE_URL_ENV) or "").rstrip("/"),
+            solr_url=_solr_urls(solr_url or env.get(SOLR_URL_ENV) or ""),
+            collection=_collection(collection or env.get(SOLR_COLLECTION_ENV) or ""),
         )
+
+    @property
+    def solr_urls(self) -> list[str]:
+        return [u for u in self.solr_url.split(",") if u]
+
+
+def _solr_urls(raw: str) -> str:
+    """Comma-separated node base URLs (http://host:8983/solr), each checked."""
+    urls = [u.strip().rstrip("/") for u in raw.split(",") if u.strip()]
+    for url in urls:
+        if not re.fullmatch(r"https?://[^\s/]+(/\S*)?", url):
+            raise SettingError(
+                f"{SOLR_URL_ENV} (--solr) must be Solr node URLs like http://host:8983/solr, "
+                f"comma-separated (got {url!r})."
+            )
+    return ",".join(urls)
+
+
+def _collection(raw: str) -> str:
+    name = raw.strip() or DEFAULT_COLLECTION
+    if not _COLLECTION_NAME.fullmatch(name):
+        raise SettingError(
+            f"{SOLR_COLLECTION_ENV} (--collection) must be letters, digits, '_' or '-', "
+            f"starting with a letter or digit, at most 64 (got {raw!r})."
+        )
+    return name
 
 
 def _path(flag: str | os.PathLike | None, env_value: str | None) -> Path | None:

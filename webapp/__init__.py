@@ -35,7 +35,8 @@ def create_app(config: dict | None = None) -> Flask:
     ``config["CACHE_SIZE"]`` the number of result pages kept in memory, ``config["CACHE_MB"]``
     the megabytes of posting lists; ``config["BASE_URL"]`` the site's public address
     (``https://search.example.org``) for the absolute URLs of opensearch.xml, which are relative
-    without it (never taken from the request's Host)."""
+    without it (never taken from the request's Host); ``config["BACKEND"]`` the index backend
+    (default: the environment's, `indexer.backends.default_backend`)."""
     app = Flask(__name__)
     app.config.from_mapping(
         DEBUG=False,
@@ -56,6 +57,7 @@ def create_app(config: dict | None = None) -> Flask:
         app.config["CACHE_SIZE"],
         app.config["CACHE_MB"],
         reopen_in_background=app.config.get("REOPEN_IN_BACKGROUND", False),
+        backend=app.config.get("BACKEND"),
     )
 
     from webapp import api, views

@@ -191,8 +191,8 @@ def relaxed_words(text: str) -> list[str]:
         if piece.kind != "cjk":
             words.append(piece.text)
             continue
-        found = set(sub_words(piece.text))
-        found.discard(piece.text)
-        found = {w for w in found if len(w) > 1} or set(piece.text)
+        # in jieba's order (a set's would change from process to process)
+        found = [w for w in dict.fromkeys(sub_words(piece.text)) if w != piece.text]
+        found = [w for w in found if len(w) > 1] or list(dict.fromkeys(piece.text))
         words.extend(w for w in found if not any(w != o and w in o for o in found))
     return words

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backends.whoosh import store as backend
+from indexer.backends import Backend, default_backend
 from indexer.errors import StoreError
 from indexer.index.fields import block_fields
 from indexer.index.generations import (
@@ -49,6 +49,7 @@ def build(
     root: Path,
     progress: Callable[[Document], None] | None = None,
     lock_timeout: float | None = None,
+    backend: Backend | None = None,
 ) -> BuildReport:
     """Rebuild the whole index from the corpus folder into a new generation and switch to it.
 
@@ -61,7 +62,9 @@ def build(
     with writer_lock(root, lock_timeout):
         failures: list[Failure] = []
         documents = iter_corpus(corpus, failures, first=_indexed_sources(root))
-        report = write_generation(root, documents, failures, progress, corpus, _big(corpus))
+        report = write_generation(
+            root, documents, failures, progress, corpus, _big(corpus), backend
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -87,6 +90,7 @@ def write_generation(
     progress: Callable[[Document], None] | None = None,
     corpus: Path | None = None,
     parallel: bool = False,
+    backend: Backend | None = None,
 ) -> BuildReport:
     """Write a complete new generation from `documents` and make it live. Caller holds the lock.
 
@@ -94,6 +98,7 @@ def write_generation(
     `failures` is read once the stream is exhausted, so the stream may append to it.
     """
     started = time.perf_counter()
+    backend = backend or default_backend()
     metadata = load_metadata(corpus) if corpus else {}
     entries: list[DocumentEntry] = []
     touched: dict[str, set[str]] = {}
@@ -140,11 +145,14 @@ def failure_entries(
     return out
 
 
-def optimize(root: Path, lock_timeout: float | None = None) -> tuple[str, int, float]:
+def optimize(
+    root: Path, lock_timeout: float | None = None, backend: Backend | None = None
+) -> tuple[str, int, float]:
     """Merge the live generation's segments into one, as a new generation.
 
     Returns (generation name, segments before, seconds)."""
     started = time.perf_counter()
+    backend = backend or default_backend()
     with writer_lock(root, lock_timeout):
         live = live_generation(root)
         manifest = Manifest.load(live)

@@ -6,7 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backends.whoosh import store as backend
+from indexer.backends import Backend, default_backend
 from indexer.errors import IndexDamaged, StoreError
 from indexer.index.generations import live_generation
 from indexer.index.manifest import Manifest, file_sha256
@@ -26,9 +26,10 @@ class CheckReport:
         return not self.problems
 
 
-def check(root: Path, checksums: bool = True) -> CheckReport:
+def check(root: Path, checksums: bool = True, backend: Backend | None = None) -> CheckReport:
     """Verify the live generation against its manifest; raises IndexMissing if there is none,
     IndexDamaged if CURRENT or the manifest cannot be read."""
+    backend = backend or default_backend()
     live = live_generation(root)
     manifest = Manifest.load(live)
     report = CheckReport(live.name, len(manifest.files), manifest.counts["blocks"])

@@ -8,6 +8,7 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from indexer.backends import Backend
 from indexer.errors import IngestError, StoreError, SymbolError
 from indexer.index.generations import current_generation, writer_lock
 from indexer.index.manifest import Manifest, file_sha
@@ -42,6 +43,7 @@ def add_files(
     symbol: str | None = None,
     lang: str | None = None,
     lock_timeout: float | None = None,
+    backend: Backend | None = None,
 ) -> AddReport:
     """Copy files into the corpus folder (zh/ or en/ by their language) and index them.
 
@@ -75,7 +77,8 @@ def add_files(
         if report.metadata_added:
             append_metadata(corpus, canonical, report.metadata_added)
         if report.copied:
-            report.update = update_locked(corpus, root, set(report.copied.values()))
+            only = set(report.copied.values())
+            report.update = update_locked(corpus, root, only, backend=backend)
     return report
 
 
@@ -186,6 +189,7 @@ def remove_document(
     lang: str | None = None,
     delete: bool = False,
     lock_timeout: float | None = None,
+    backend: Backend | None = None,
 ) -> RemoveReport:
     """Remove a document (one or both languages) from the index and its files from the corpus.
 
@@ -216,7 +220,8 @@ def remove_document(
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(source, dest)
                 report.moved[entry.source] = dest.relative_to(corpus).as_posix()
-        report.update = update_locked(corpus, root, {e.source for e in matches})
+        only = {e.source for e in matches}
+        report.update = update_locked(corpus, root, only, backend=backend)
     return report
 
 

@@ -4,6 +4,7 @@ Layout of an index root::
 
     CURRENT                  name of the live generation (replaced atomically)
     generations/<name>/      a complete generation: the backend's files + manifest.json
+                             (SolrCloud: solr.json naming its collection + manifest.json)
     generations/.tmp-<name>/ a generation being written (removed if its writer died)
     lock                     held (POSIX record lock) by the one writer at a time
 
@@ -136,6 +137,9 @@ class NewGeneration:
         self.writer.check(manifest.counts["blocks"], touched)
         manifest.files = file_table(self.path, _live_files(self.root))
         manifest.save(self.path)
+        go_live = getattr(self.writer, "go_live", None)
+        if go_live is not None:  # a server-side index (SolrCloud: move the alias) goes live first
+            go_live(self.path.name.removeprefix(".tmp-"))
         self.name = _make_live(self.root, self.path)
         return self.name
 

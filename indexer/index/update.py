@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backends.whoosh import store as backend
+from indexer.backends import Backend, default_backend
 from indexer.errors import IngestError, StoreError
 from indexer.index.build import write_generation
 from indexer.index.check import require_intact
@@ -79,13 +79,15 @@ def update(
     only: Iterable[str] | None = None,
     progress: Callable[[Document], None] | None = None,
     lock_timeout: float | None = None,
+    backend: Backend | None = None,
 ) -> UpdateReport:
     """Synchronise the index with the corpus folder (or only the files named in `only`, given as
     paths relative to the corpus folder)."""
     if not corpus.is_dir():
         raise StoreError(f"the corpus folder {corpus} does not exist.")
     with writer_lock(root, lock_timeout):
-        return update_locked(corpus, root, None if only is None else set(only), progress)
+        only_set = None if only is None else set(only)
+        return update_locked(corpus, root, only_set, progress, backend)
 
 
 @dataclass
@@ -113,9 +115,11 @@ def update_locked(
     root: Path,
     only: set[str] | None = None,
     progress: Callable[[Document], None] | None = None,
+    backend: Backend | None = None,
 ) -> UpdateReport:
     """`update` for a caller that already holds the writer lock."""
     started = time.perf_counter()
+    backend = backend or default_backend()
     live = current_generation(root)
     manifest = Manifest.load(live) if live else None
     why = (
@@ -124,7 +128,7 @@ def update_locked(
         else manifest.compatibility_problem(backend.SCHEMA_VERSION)
     )
     if why:
-        return _full_build(corpus, root, why, progress, started)
+        return _full_build(corpus, root, why, progress, started, backend)
     require_intact(live, manifest)
     try:
         metadata = load_metadata(corpus)
@@ -142,7 +146,7 @@ def update_locked(
             backend.SCHEMA_VERSION,
             corpus=str(corpus.resolve()),
         )
-        report.generation = _write_update(root, live, change, new_manifest)
+        report.generation = _write_update(root, live, change, new_manifest, backend)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -259,7 +263,9 @@ def _report(plan: _Plan, manifest: Manifest, change: _Change) -> UpdateReport:
     return report
 
 
-def _write_update(root: Path, live: Path, change: _Change, manifest: Manifest) -> str:
+def _write_update(
+    root: Path, live: Path, change: _Change, manifest: Manifest, backend: Backend
+) -> str:
     """A new generation = the live one - `deletes` + `accepted`; made live."""
     new_keys = {d.key for d in change.accepted}
     touched = {d.key: d.block_keys() for d in change.accepted}
@@ -272,10 +278,10 @@ def _write_update(root: Path, live: Path, change: _Change, manifest: Manifest) -
         return gen.publish(manifest, touched)
 
 
-def _full_build(corpus, root, why, progress, started) -> UpdateReport:
+def _full_build(corpus, root, why, progress, started, backend) -> UpdateReport:
     log.info("full build instead of an update: %s", why)
     documents, failures = load_corpus(corpus)
-    built = write_generation(root, documents, failures, progress, corpus)
+    built = write_generation(root, documents, failures, progress, corpus, backend=backend)
     return UpdateReport(
         generation=built.generation,
         added=[f"{d.meta.symbol} ({d.meta.lang})" for d in documents],

@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
+from indexer.backends import Backend
 from indexer.errors import LockTimeout, StoreError
 from indexer.index.update import UpdateReport, update
 from indexer.ingest.corpus import METADATA_FILE, discover, relative_name
@@ -33,6 +34,7 @@ def watch(
     interval: float = 2.0,
     on_update: Callable[[UpdateReport], None] | None = None,
     polls: int | None = None,
+    backend: Backend | None = None,
 ) -> None:
     """Poll the corpus folder; run an update once changed files have settled (the same size and
     mtime in two polls in a row), including once at the start. `polls` bounds the loop (tests);
@@ -45,7 +47,7 @@ def watch(
         current = snapshot(corpus)
         if current != synced and current == previous:
             try:
-                report = update(corpus, root)
+                report = update(corpus, root, backend=backend)
             except LockTimeout as err:  # another writer is busy: try again next poll
                 log.warning("%s", err)
             except StoreError as err:  # e.g. a broken metadata.toml: wait for the next change

@@ -14,8 +14,8 @@ from collections import OrderedDict
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from indexer.backends import Backend, default_backend
 from indexer.backends.base import IndexReader
-from indexer.backends.whoosh import store as backend
 from indexer.errors import IndexOutdated, SymbolError
 from indexer.index.generations import current_generation, live_generation
 from indexer.index.manifest import Manifest
@@ -47,8 +47,10 @@ class SearchIndex:
         cache_size: int = CACHE_SIZE,
         cache_mb: int = DEFAULT_CACHE_MB,
         reopen_in_background: bool = False,
+        backend: Backend | None = None,
     ) -> None:
         self.root = Path(root)
+        self.backend = backend or default_backend()
         # A server opens a new generation in the background (no request waits for it); a
         # script sees what it just built at once.
         self.reopen_in_background = reopen_in_background
@@ -109,10 +111,10 @@ class SearchIndex:
     def _open_live(self) -> _Open:
         path = live_generation(self.root)
         manifest = Manifest.load(path)
-        problem = manifest.compatibility_problem(backend.SCHEMA_VERSION)
+        problem = manifest.compatibility_problem(self.backend.SCHEMA_VERSION)
         if problem:
             raise IndexOutdated(problem[0].upper() + problem[1:])
-        return _Open(path, manifest, backend.open_reader(path, self.cache_mb * 2**20))
+        return _Open(path, manifest, self.backend.open_reader(path, self.cache_mb * 2**20))
 
     @property
     def manifest(self) -> Manifest:

@@ -44,8 +44,6 @@ def test_a_server_answers_from_the_old_generation_while_the_new_one_opens(tmp_pa
     are answered from the old one; then from the new one."""
     import threading
 
-    from indexer.search import index as search_index
-
     corpus = tmp_path / "corpus"
     shutil.copytree(bundled_corpus(), corpus)
     root = tmp_path / "index"
@@ -57,14 +55,15 @@ def test_a_server_answers_from_the_old_generation_while_the_new_one_opens(tmp_pa
     (corpus / "en" / "xss_1_1.txt").write_text(XSS_DOCUMENT, encoding="utf-8")
     build(corpus, root)
     release, opening = threading.Event(), threading.Event()
-    real_open = search_index.backend.open_reader
+    backend = app.extensions["docsearch"].backend  # the embedded index's store module
+    real_open = backend.open_reader
 
     def slow_open(*args, **kwargs):
         opening.set()
         assert release.wait(30)
         return real_open(*args, **kwargs)
 
-    monkeypatch.setattr(search_index.backend, "open_reader", slow_open)
+    monkeypatch.setattr(backend, "open_reader", slow_open)
     assert client.get("/api/search?q=hostile").get_json()["total"] == 0  # old one, no wait
     assert opening.wait(30)
     assert client.get("/api/search?q=hostile").get_json()["total"] == 0  # still opening

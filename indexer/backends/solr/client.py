@@ -189,20 +189,33 @@ class SolrClient:
         self._request("GET", "admin/configs", params={"action": "DELETE", "name": name})
 
     def create_collection(
-        self, name: str, configset: str, *, shards: int = 1, replicas: int = 1
+        self,
+        name: str,
+        configset: str,
+        *,
+        shards: int = 1,
+        replicas: int = 1,
+        router_field: str | None = None,
     ) -> None:
-        """Creates `name` with `shards` x `replicas` cores and waits until all are active."""
+        """Creates `name` with `shards` x `replicas` cores and waits until all are active.
+
+        With `router_field`, documents go to shards by that field's value (documents sharing it
+        share a shard), not by their key.
+        """
+        params = {
+            "action": "CREATE",
+            "name": name,
+            "collection.configName": configset,
+            "numShards": shards,
+            "replicationFactor": replicas,
+            "waitForFinalState": "true",
+        }
+        if router_field:
+            params["router.field"] = router_field
         self._request(
             "GET",
             "admin/collections",
-            params={
-                "action": "CREATE",
-                "name": name,
-                "collection.configName": configset,
-                "numShards": shards,
-                "replicationFactor": replicas,
-                "waitForFinalState": "true",
-            },
+            params=params,
             timeout=max(self.timeout, 180.0),
         )
         self.wait_for_active(name)
@@ -324,6 +337,36 @@ class SolrClient:
             docs=[{k: v for k, v in d.items() if k != "score"} for d in docs] if fields else [],
             partial=bool(header.get("partialResults", False)),
         )
+
+    def select(self, collection: str, body: dict) -> dict:
+        """One JSON Request API search as given (`shards.tolerant` added); Solr's whole answer."""
+        body = {**body, "params": {"shards.tolerant": "true", **body.get("params", {})}}
+        return self._request("POST", f"{collection}/select", json=body, retry_reads=True)
+
+    def terms(self, collection: str, field: str) -> dict[str, int]:
+        """Every term of `field` and the number of documents holding it (all shards)."""
+        params = {"terms.fl": field, "terms.limit": -1, "terms.sort": "index", "wt": "json"}
+        params["json.nl"] = "map"
+        found = self._request("GET", f"{collection}/terms", params=params, retry_reads=True)
+        return {str(k): int(v) for k, v in found.get("terms", {}).get(field, {}).items()}
+
+    def update(self, collection: str, payload) -> None:
+        """One JSON update request (documents, deletes, commit or optimize commands)."""
+        self._update(collection, payload, timeout=max(self.timeout, 120.0))
+
+    def segment_count(self, collection: str) -> int:
+        """The number of index segments of the core answering (one replica of one shard)."""
+        found = self._request("GET", f"{collection}/admin/luke", params={"numTerms": 0})
+        return int(found.get("index", {}).get("segmentCount", 0))
+
+    def set_alias_properties(self, alias: str, properties: dict[str, str]) -> None:
+        params = {"action": "ALIASPROP", "name": alias}
+        params.update({f"property.{k}": v for k, v in properties.items()})
+        self._request("GET", "admin/collections", params=params)
+
+    def alias_properties(self, alias: str) -> dict[str, str]:
+        found = self._request("GET", "admin/collections", params={"action": "LISTALIASES"})
+        return dict(found.get("properties", {}).get(alias, {}))
 
     def count(self, collection: str, query: Node, *, filters: Sequence[Filter] = ()) -> int:
         return self.search(collection, query, filters=filters, rows=0).total
