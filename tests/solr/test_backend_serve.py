@@ -129,7 +129,9 @@ def test_document_api_and_page_are_identical(servers, symbol):
         embedded = requests.get(embedded_url + path, timeout=60)
         cloud = requests.get(cloud_url + path, timeout=60)
         assert embedded.status_code == cloud.status_code
-        assert cloud.content == embedded.content, path
+        # the same bytes but for each server's own address in the citations' permalinks
+        same = cloud.content.replace(cloud_url.encode(), b"SITE")
+        assert same == embedded.content.replace(embedded_url.encode(), b"SITE"), path
 
 
 @pytest.mark.parametrize("query", ONE_HIT)
@@ -138,7 +140,8 @@ def test_search_page_of_one_hit_is_identical(servers, query):
     embedded = requests.get(embedded_url + "/search", params={"q": query}, timeout=60)
     cloud = requests.get(cloud_url + "/search", params={"q": query}, timeout=60)
     assert embedded.status_code == cloud.status_code == 200
-    assert _no_timing(cloud.text) == _no_timing(embedded.text)
+    cloud_page = _no_timing(cloud.text).replace(cloud_url, "SITE")
+    assert cloud_page == _no_timing(embedded.text).replace(embedded_url, "SITE")
 
 
 def _no_timing(html: str) -> str:
