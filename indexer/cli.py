@@ -113,6 +113,11 @@ def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -
     )
 
 
+def _writer(settings: Settings) -> dict:
+    """What every writing command passes on: how long to wait for the lock, which backend."""
+    return {"lock_timeout": settings.lock_timeout, "backend": backend_for(settings)}
+
+
 def _where(settings: Settings) -> str:
     if settings.solr_url:
         return f"SolrCloud collection {settings.collection} (index root {settings.index})"
@@ -633,9 +638,7 @@ def update_command(
 
     settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
-    report = update(
-        settings.corpus, root, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
-    )
+    report = update(settings.corpus, root, **_writer(settings))
     _print_update(report, root)
     _print_alignment(root)
     _exit_for(report)
@@ -667,15 +670,7 @@ def add_command(
 
     settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
-    report = add_files(
-        corpus,
-        root,
-        list(files),
-        symbol=symbol,
-        lang=lang,
-        lock_timeout=settings.lock_timeout,
-        backend=backend_for(settings),
-    )
+    report = add_files(corpus, root, list(files), symbol=symbol, lang=lang, **_writer(settings))
     for given, target in report.copied.items():
         click.echo(f"Copied {given} to {target} in {corpus}.", err=True)
     if report.metadata_added:
@@ -718,15 +713,7 @@ def remove_command(
 
     settings = _corpus_settings(corpus_path, index_path)
     corpus, root = settings.corpus, settings.index
-    report = remove_document(
-        corpus,
-        root,
-        symbol,
-        lang=lang,
-        delete=delete,
-        lock_timeout=settings.lock_timeout,
-        backend=backend_for(settings),
-    )
+    report = remove_document(corpus, root, symbol, lang=lang, delete=delete, **_writer(settings))
     for source, dest in report.moved.items():
         click.echo(f"Moved {source} to {dest} in {corpus}.", err=True)
     for source in report.deleted:
@@ -821,9 +808,7 @@ def optimize_command(
     from indexer.index.build import optimize
 
     settings = _settings(index_path=index_path)
-    name, before, seconds = optimize(
-        settings.index, lock_timeout=settings.lock_timeout, backend=backend_for(settings)
-    )
+    name, before, seconds = optimize(settings.index, **_writer(settings))
     click.echo(
         f"Merged {before} segments into one in {seconds:.1f} s (generation {name}).", err=True
     )

@@ -11,6 +11,7 @@ none.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from indexer.analysis.scan import has_cjk
 from indexer.backends.base import GROUP_SIZE, IndexReader, Order, Ranked, Stored
@@ -25,7 +26,14 @@ from indexer.query.plan import Expansion, build_query, expand, filter_query
 from indexer.query.suggest import suggest
 from indexer.query.symbols import document_symbol, resolve_symbols
 from indexer.query.tree import And, Every, Node
-from indexer.search.results import Citation, DocumentCard, Hit, Relaxation, SearchPage
+from indexer.search.results import (
+    Citation,
+    DocumentCard,
+    DocumentView,
+    Hit,
+    Relaxation,
+    SearchPage,
+)
 
 __all__ = ["GROUP_SIZE", "MAX_PAGE", "MAX_PAGE_SIZE", "run_search", "symbol_in"]
 
@@ -56,22 +64,21 @@ def run_search(
     citation = find_citation(reader, text)
     symbol = citation.symbol if citation else symbol_in(reader, text.strip())
     searched = citation.symbol if citation else text
-    found = _search(reader, searched, page, page_size, filters, expand_terms, prefer, order)
+    ask = _Ask(page, page_size, filters, expand_terms, prefer, order)
+    found = _search(reader, searched, ask)
     suggestion = None
     weak = found.total == 0 or (found.relaxed is not None and found.relaxed.dropped)
     cited = citation is not None or parse_citation(text) is not None
     if not cited and symbol is None and weak:  # some typed word matched nothing
         suggestion = _suggestion(reader, text)
         if suggestion and found.total == 0 and not found.sections:
-            fixed = _search(
-                reader, suggestion, page, page_size, filters, expand_terms, prefer, order
-            )
+            fixed = _search(reader, suggestion, ask)
             if fixed.total or fixed.sections:
                 found = fixed
     pinned = _pinned_hits(reader, page, citation, symbol, prefer)
     new, rest = _without_repeats(pinned, found.hits)
     show_card = page == 1 and symbol is not None
-    card = DocumentCard.of(symbol, reader.blocks_of(symbol)) if show_card else None
+    card = DocumentCard.of(DocumentView.of(symbol, reader.blocks_of(symbol))) if show_card else None
     return SearchPage(
         text,
         found.total + len(new),
@@ -102,16 +109,21 @@ def _order(filters: dict[str, list[str]], sort: str, group: bool) -> Order:
     return Order(sort if sort in SORTS else "relevance", group, **dates)
 
 
-def _search(
-    reader: IndexReader,
-    text: str,
-    page: int,
-    page_size: int,
-    filters: dict[str, list[str]] | None,
-    expand_terms: bool,
-    prefer: str,
-    order: Order,
-) -> SearchPage:
+@dataclass(frozen=True)
+class _Ask:
+    """How a search is asked for, whatever its text: page, filters, language, order."""
+
+    page: int
+    page_size: int
+    filters: dict[str, list[str]]
+    expand_terms: bool
+    prefer: str
+    order: Order
+
+
+def _search(reader: IndexReader, text: str, ask: _Ask) -> SearchPage:
+    page, page_size, filters = ask.page, ask.page_size, ask.filters
+    expand_terms, prefer, order = ask.expand_terms, ask.prefer, ask.order
     parsed = parse_query(text)
     for name, values in (filters or {}).items():
         if any(values):

@@ -118,21 +118,17 @@ class DocumentCard:
     languages: list[str]
 
     @classmethod
-    def of(cls, symbol: str, stored: list[Stored]) -> DocumentCard:
-        stored = sorted(stored, key=lambda s: (s["lang"], s["order"]))
-        titles: dict[str, str] = {}
-        for s in stored:
-            titles.setdefault(s["lang"], s.get("title", ""))
-        first = stored[0]
-        units = {s["label"] for s in stored if s["kind"] == "paragraph"}
+    def of(cls, doc: DocumentView) -> DocumentCard:
+        first = doc.versions[doc.languages[0]]
+        units = {b.paragraph for b in doc.blocks if b.kind == "paragraph"}
         return cls(
-            symbol,
-            titles,
-            first.get("date", ""),
-            first.get("committee", ""),
-            str(first.get("session", "")),
+            doc.symbol,
+            {lang: version["title"] for lang, version in doc.versions.items()},
+            first["date"],
+            first["committee"],
+            str(first["session"]),
             len(units),
-            sorted(titles),
+            doc.languages,
         )
 
     def to_json(self) -> dict:
