@@ -97,7 +97,7 @@ def test_filters_and_negation(seed_index):
 
 
 @pytest.mark.parametrize("query", ["(((", "*", '"', "x:[a TO z]", "foo~2", "\x00", "发" * 500])
-def test_hostile_queries_answer_quickly_and_empty(seed_index, query):
+def test_hostile_queries_give_a_page_not_an_error(seed_index, query):
     page = seed_index.search(query)
     assert page.total == 0 or all(h.symbol for h in page.hits)
 

@@ -44,8 +44,12 @@ def test_syntax():
 @pytest.mark.parametrize(
     "hostile", ["(((", "*", "a*", '"', 'WIPO "', "x:[a TO z]", "foo~2", "\x00", ")))OR OR"]
 )
-def test_hostile_input_parses(hostile):
-    parse_query(hostile)
+def test_hostile_input_parses_into_plain_words(hostile):
+    """Query syntax that is not offered never raises and never reaches a clause."""
+    parsed = parse_query(hostile)
+    clauses = [c for group in parsed.groups for c in group] + parsed.negatives
+    assert all(c.text.strip() for c in clauses)
+    assert not any(ch in c.text for c in clauses for ch in '()[]*~"\x00')
 
 
 def test_unknown_field_is_a_keyword():
