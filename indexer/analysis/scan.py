@@ -61,12 +61,6 @@ def _scan(text: str) -> tuple[Piece, ...]:
     return tuple(pieces)
 
 
-def word_parts(word: str) -> list[str]:
-    """A compound's parts (`cdip/17/8` -> cdip, 17, 8); [] for a simple word."""
-    parts = _PARTS.findall(word)
-    return parts if len(parts) > 1 else []
-
-
 def part_spans(word: str) -> list[tuple[str, int, int]]:
     """A compound's parts with their (start, end) in the word; [] for a simple word."""
     found = [(m.group(), m.start(), m.end()) for m in _PARTS.finditer(word)]
