@@ -78,6 +78,7 @@ def test_peers_match_what_our_query_plan_asks(
         assert peer.units(translated) == expected
 
 
+@pytest.mark.slow
 def test_peers_run_standalone_and_count_what_ours_counts(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus-400-seed1"
     synth.generate(400, corpus, seed=1)
@@ -101,6 +102,7 @@ def test_peers_run_standalone_and_count_what_ours_counts(tmp_path: Path) -> None
         assert results["peers"][engine]["queries"]["p95_ms"] > 0
 
 
+@pytest.mark.slow
 def test_benchmark_with_peers_prints_the_side_by_side_table(tmp_path: Path) -> None:
     out = tmp_path / "result.json"
     cmd = [sys.executable, "-m", "bench", "--paragraphs", "300", "--quick", "--peers"]

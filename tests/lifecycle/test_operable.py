@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
+
 from indexer.settings import bundled_corpus
 from tests.lifecycle.conftest import subprocess_env
 
@@ -77,6 +79,7 @@ def _serve(corpus: Path, root: Path, port: int, log: Path, *args: str) -> subpro
         )
 
 
+@pytest.mark.slow
 def test_server_logs_requests_and_new_generations_and_accepts_raw_utf8(corpus, root, tmp_path):
     port = _free_port()
     log = tmp_path / "serve.log"
