@@ -16,11 +16,11 @@ import pytest
 
 from bench.relevance.judgments import load_queries
 from bench.relevance.run import per_class, run_queries
-from indexer.backends.solr.dsl import COVERAGE, at_least, to_solr
+from indexer.backends.solr.dsl import at_least, to_solr
 from indexer.backends.solr.reader import MAX_SECTIONS, SolrReader
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
-from indexer.query.tree import Term
+from indexer.query.tree import COVERAGE, Term
 from indexer.search.index import SearchIndex
 from tests.relevance.test_relevance import FLOORS
 

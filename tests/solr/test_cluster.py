@@ -15,16 +15,7 @@ import pytest
 from indexer.analysis.scan import CJK_CHARS
 from indexer.analysis.terms import phrase_units
 from indexer.backends.solr import solr_document
-from indexer.backends.solr.querytree import (
-    And,
-    Boost,
-    Filter,
-    MatchAll,
-    Not,
-    Or,
-    Phrase,
-    Term,
-)
+from indexer.query.tree import And, AndNot, Every, Or, Phrase, Term
 
 from .reference import AnalysedBlocks
 
@@ -34,6 +25,14 @@ pytestmark = [pytest.mark.solr, pytest.mark.slow]
 @pytest.fixture(scope="module")
 def ref(corpus_blocks) -> AnalysedBlocks:
     return AnalysedBlocks(corpus_blocks)
+
+
+def one_of(field: str, values: list[str]) -> Or:
+    return Or(tuple(Term(field, v) for v in values))
+
+
+def none_of(node) -> AndNot:
+    return AndNot(Every(), node)
 
 
 def keys(solr, collection, query, **kwargs) -> set[str]:
@@ -84,7 +83,7 @@ def test_collection_is_two_shards_of_two_replicas_on_two_nodes(
     assert nodes == set(solr_cluster.urls)
     for shard in ("shard1", "shard2"):
         assert {r.base_url for r in replicas if r.shard == shard} == nodes
-    assert solr.count(blocks_collection, MatchAll()) == len(corpus_blocks)
+    assert solr.count(blocks_collection, Every()) == len(corpus_blocks)
 
 
 def test_term_queries_match_the_analysed_blocks(solr, blocks_collection, ref):
@@ -106,7 +105,7 @@ def test_results_are_ranked_by_score(solr, blocks_collection, ref):
     assert found.total == len(ref.with_term("en", term)) == len(found.scores)
     assert all(a >= b for a, b in zip(found.scores, found.scores[1:], strict=False))
     assert found.scores[0] > 0
-    boosted = solr.search(blocks_collection, Boost(Term("en", term), 2.5), rows=100)
+    boosted = solr.search(blocks_collection, Term("en", term, boost=2.5), rows=100)
     assert boosted.keys == found.keys
     assert all(
         math.isclose(b, 2.5 * s, rel_tol=1e-5)
@@ -176,9 +175,9 @@ def test_filters_and_facets(solr, blocks_collection, ref):
         assert dict(found.facets[name]) == dict(expected), name
         assert [c for _, c in found.facets[name]] == sorted(expected.values(), reverse=True)
     for lang in ("en", "zh"):
-        only = keys(solr, blocks_collection, Term("en", term), filters=[Filter("lang", [lang])])
+        only = keys(solr, blocks_collection, Term("en", term), filters=[one_of("lang", [lang])])
         assert only == matching & ref.where("lang", [lang])
-    both = keys(solr, blocks_collection, MatchAll(), filters=[Filter("lang", ["en", "zh"])])
+    both = keys(solr, blocks_collection, Every(), filters=[one_of("lang", ["en", "zh"])])
     assert both == ref.keys
 
 
@@ -189,11 +188,11 @@ def test_boolean_tree(solr, blocks_collection, ref):
     sa, sb = ref.with_term("en", a), ref.with_term("words", b)
     assert keys(solr, blocks_collection, Or([ta, tb])) == sa | sb
     assert keys(solr, blocks_collection, And([ta, tb])) == sa & sb
-    assert keys(solr, blocks_collection, And([ta, Not(tb)])) == sa - sb
-    assert keys(solr, blocks_collection, Not(ta)) == ref.keys - sa
-    assert keys(solr, blocks_collection, And([Not(ta), Not(tb)])) == ref.keys - sa - sb
-    assert keys(solr, blocks_collection, Or([ta, Not(tb)])) == sa | (ref.keys - sb)
-    in_zh = And([ta, Filter("lang", ["zh"])])
+    assert keys(solr, blocks_collection, And([ta, none_of(tb)])) == sa - sb
+    assert keys(solr, blocks_collection, none_of(ta)) == ref.keys - sa
+    assert keys(solr, blocks_collection, And([none_of(ta), none_of(tb)])) == ref.keys - sa - sb
+    assert keys(solr, blocks_collection, Or([ta, none_of(tb)])) == sa | (ref.keys - sb)
+    in_zh = And([ta, one_of("lang", ["zh"])])
     assert keys(solr, blocks_collection, in_zh) == sa & ref.where("lang", ["zh"])
 
 
@@ -231,7 +230,7 @@ def test_scores_do_not_depend_on_sharding(solr, blocks_collection, single_shard,
 def test_alias_moves_and_documents_are_deleted(solr, blocks_collection, single_shard, ref):
     solr.create_alias("docsearch_live", blocks_collection)
     assert solr.aliases()["docsearch_live"] == blocks_collection
-    assert solr.count("docsearch_live", MatchAll()) == len(ref.keys)
+    assert solr.count("docsearch_live", Every()) == len(ref.keys)
     solr.create_alias("docsearch_live", single_shard)
     assert solr.aliases()["docsearch_live"] == single_shard
     assert {r.collection for r in solr.replicas("docsearch_live")} == {single_shard}
@@ -240,7 +239,7 @@ def test_alias_moves_and_documents_are_deleted(solr, blocks_collection, single_s
     gone = {b["key"] for b in ref.blocks if b["doc"] == doc}
     solr.delete_docs("docsearch_live", [doc])
     solr.commit("docsearch_live")
-    assert keys(solr, single_shard, MatchAll()) == ref.keys - gone
-    assert solr.count(blocks_collection, MatchAll()) == len(ref.keys)  # the other is untouched
+    assert keys(solr, single_shard, Every()) == ref.keys - gone
+    assert solr.count(blocks_collection, Every()) == len(ref.keys)  # the other is untouched
     solr.delete_alias("docsearch_live")
     assert "docsearch_live" not in solr.aliases()

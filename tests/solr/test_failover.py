@@ -13,7 +13,7 @@ import pytest
 import requests
 
 from indexer.backends.solr import SolrClient, solr_document
-from indexer.backends.solr.querytree import MatchAll, Term
+from indexer.query.tree import Every, Term
 
 pytestmark = [pytest.mark.solr, pytest.mark.slow]
 
@@ -86,7 +86,7 @@ def test_killed_node_searches_keep_answering_and_it_rejoins(
     killed_url = solr_cluster.urls[KILLED]
     survivor = SolrClient([u for u in solr_cluster.urls if u != killed_url])
     total = len(corpus_blocks)
-    load = SearchLoad(solr_cluster.urls, blocks_collection, MatchAll(), {total})
+    load = SearchLoad(solr_cluster.urls, blocks_collection, Every(), {total})
     load.start()
     try:
         time.sleep(1.0)
@@ -127,9 +127,9 @@ def test_killed_node_searches_keep_answering_and_it_rejoins(
     holding = [r for r in replicas if core_holds(r, new["key"])]
     assert len(holding) == 2 and len({r.base_url for r in holding}) == 2
     with SolrClient(killed_url) as restarted:
-        assert restarted.count(blocks_collection, MatchAll()) == total + 1
+        assert restarted.count(blocks_collection, Every()) == total + 1
 
     solr.delete_keys(blocks_collection, [new["key"]])
     solr.commit(blocks_collection)
-    assert solr.count(blocks_collection, MatchAll()) == total
+    assert solr.count(blocks_collection, Every()) == total
     survivor.close()

@@ -10,7 +10,7 @@ import json
 import pytest
 
 from indexer.backends import backend_for
-from indexer.backends.solr.dsl import COVERAGE, at_least, to_solr
+from indexer.backends.solr.dsl import at_least, to_solr
 from indexer.errors import SettingError
 from indexer.query import tree as qt
 from indexer.settings import Settings
@@ -61,7 +61,7 @@ def test_at_least_is_a_bool_with_minimum_should_match_and_coverage_per_child():
     assert query["mm"] == "2"
     assert len(query["should"]) == 3
     first = query["should"][0]["bool"]["must"]
-    assert first == [to_solr(a), {"func": {"query": repr(COVERAGE)}}]
+    assert first == [to_solr(a), {"func": {"query": repr(qt.COVERAGE)}}]
 
 
 def test_at_least_nodes_translate_where_the_tree_has_them():

@@ -22,8 +22,9 @@ from urllib.parse import urlsplit
 
 import requests
 
-from indexer.backends.solr.jsonquery import lucene_terms, to_dsl
-from indexer.backends.solr.querytree import Filter, Node
+from indexer.backends.solr.dsl import to_solr
+from indexer.backends.solr.jsonquery import lucene_terms
+from indexer.query.tree import Node
 
 log = logging.getLogger(__name__)
 
@@ -292,7 +293,7 @@ class SolrClient:
         collection: str,
         query: Node,
         *,
-        filters: Sequence[Filter] = (),
+        filters: Sequence[Node] = (),
         rows: int = 10,
         start: int = 0,
         facets: Sequence[str] = (),
@@ -306,7 +307,7 @@ class SolrClient:
         `fields` are stored fields to return.
         """
         body: dict = {
-            "query": to_dsl(query),
+            "query": to_solr(query),
             "limit": rows,
             "offset": start,
             "fields": ",".join(["key", "score", *fields]),
@@ -314,7 +315,7 @@ class SolrClient:
             "params": {"shards.tolerant": "true"},
         }
         if filters:
-            body["filter"] = [to_dsl(f) for f in filters]
+            body["filter"] = [to_solr(f) for f in filters]
         if facets:
             body["facet"] = {
                 name: {"type": "terms", "field": name, "limit": facet_limit, "mincount": 1}
@@ -368,7 +369,7 @@ class SolrClient:
         found = self._request("GET", "admin/collections", params={"action": "LISTALIASES"})
         return dict(found.get("properties", {}).get(alias, {}))
 
-    def count(self, collection: str, query: Node, *, filters: Sequence[Filter] = ()) -> int:
+    def count(self, collection: str, query: Node, *, filters: Sequence[Node] = ()) -> int:
         return self.search(collection, query, filters=filters, rows=0).total
 
     # -- transport ----------------------------------------------------------------------------

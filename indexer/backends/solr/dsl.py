@@ -21,8 +21,6 @@ from indexer.backends.solr.jsonquery import PREANALYZED_FIELDS, phrase_json
 from indexer.query import tree as qt
 
 _MATCH_ALL = {"lucene": {"query": "*:*"}}
-_AT_LEAST = getattr(qt, "AtLeast", None)  # ranked partial matching (the query issue)
-COVERAGE = getattr(qt, "COVERAGE", 1000.0)
 
 
 def to_solr(node: qt.Node) -> dict:
@@ -49,15 +47,15 @@ def to_solr(node: qt.Node) -> dict:
             return dict(_MATCH_ALL)
         case qt.Nothing():
             return {"bool": {"filter": [_MATCH_ALL], "must_not": [_MATCH_ALL]}}
-    if _AT_LEAST is not None and isinstance(node, _AT_LEAST):
-        return at_least(node.children, node.minimum)
+        case qt.AtLeast(children=children, minimum=minimum):
+            return at_least(children, minimum)
     raise TypeError(f"{node!r} is not a query tree node.")
 
 
 def at_least(children, minimum: int) -> dict:
     """Blocks matching at least `minimum` of `children`; each matched child adds COVERAGE."""
     covered = [
-        {"bool": {"must": [to_solr(c), {"func": {"query": repr(float(COVERAGE))}}]}}
+        {"bool": {"must": [to_solr(c), {"func": {"query": repr(float(qt.COVERAGE))}}]}}
         for c in children
     ]
     return {"bool": {"should": covered, "mm": str(max(1, minimum))}}
