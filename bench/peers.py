@@ -198,6 +198,25 @@ def tantivy_schema():
     return builder.build()
 
 
+def tantivy_document(record: Record):
+    """One block as a tantivy document: our terms pre-tokenised, positions and offsets kept."""
+    import tantivy
+
+    doc = tantivy.Document()
+    for field, encoded in zip(FIELDS, record.fields, strict=True):
+        terms, n = decode(encoded)
+        tokens = [
+            tantivy.Token(term, n[3 * i], n[3 * i + 1], n[3 * i + 2])
+            for i, term in enumerate(terms)
+        ]
+        doc.add_pre_tokenized_text(field, tantivy.PreTokenizedString(record.body, tokens))
+    doc.add_text("part", "head" if record.head else "text")
+    doc.add_unsigned("unit", record.unit)
+    doc.add_bytes("key", record.key.encode())
+    doc.add_bytes("body", record.body.encode())
+    return doc
+
+
 def task_tantivy_build(args: dict) -> dict:
     """Index the spool into tantivy (default writer: 128 MB heap, one thread per core)."""
     import tantivy
@@ -209,19 +228,7 @@ def task_tantivy_build(args: dict) -> dict:
     writer = index.writer()
     blocks = 0
     for record in read_spool(Path(args["spool"])):
-        doc = tantivy.Document()
-        for field, encoded in zip(FIELDS, record.fields, strict=True):
-            terms, n = decode(encoded)
-            tokens = [
-                tantivy.Token(term, n[3 * i], n[3 * i + 1], n[3 * i + 2])
-                for i, term in enumerate(terms)
-            ]
-            doc.add_pre_tokenized_text(field, tantivy.PreTokenizedString(record.body, tokens))
-        doc.add_text("part", "head" if record.head else "text")
-        doc.add_unsigned("unit", record.unit)
-        doc.add_bytes("key", record.key.encode())
-        doc.add_bytes("body", record.body.encode())
-        writer.add_document(doc)
+        writer.add_document(tantivy_document(record))
         blocks += 1
     writer.commit()
     writer.wait_merging_threads()

@@ -70,21 +70,7 @@ def profile(corpus: Path, work: Path) -> list[str]:
     records = list(peers.read_spool(spool))
 
     t = _cpu()
-    documents = []
-    for r in records:
-        doc = tantivy.Document()
-        for field, enc in zip(peers.FIELDS, r.fields, strict=True):
-            terms, n = peers.decode(enc)
-            tokens = [
-                tantivy.Token(term, n[3 * i], n[3 * i + 1], n[3 * i + 2])
-                for i, term in enumerate(terms)
-            ]
-            doc.add_pre_tokenized_text(field, tantivy.PreTokenizedString(r.body, tokens))
-        doc.add_text("part", "head" if r.head else "text")
-        doc.add_unsigned("unit", r.unit)
-        doc.add_bytes("key", r.key.encode())
-        doc.add_bytes("body", r.body.encode())
-        documents.append(doc)
+    documents = [peers.tantivy_document(r) for r in records]
     feed = _cpu() - t
     root = work / "tantivy"
     root.mkdir()

@@ -5,6 +5,7 @@ Screenshots go to artifacts/screenshots/ (git-ignored) for a person to look at.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -257,11 +258,21 @@ def test_researcher_walk_browse_document_find_cite_and_back(browser, base_url, w
         context.close()
 
 
-def test_a_question_shows_why_each_result_is_there(browser, base_url):
+@contextlib.contextmanager
+def english_page(browser) -> Iterator[Page]:
+    """A 1280 px page in an English browser; no page or console errors by the end."""
     context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors = watch_errors(page)
     try:
+        yield page
+        assert errors == []
+    finally:
+        context.close()
+
+
+def test_a_question_shows_why_each_result_is_there(browser, base_url):
+    with english_page(browser) as page:
         page.goto(base_url + "/?ui=en")
         box = page.get_by_role("searchbox").first
         box.fill("does joining the UNSDG make WIPO a member of all country teams")
@@ -272,16 +283,10 @@ def test_a_question_shows_why_each_result_is_there(browser, base_url):
         first = page.locator(".hit").first
         expect(first.locator(".hit-link")).to_contain_text("WO/PBC/33/PROVISIONAL")
         expect(first.locator(".matched")).to_contain_text("UNSDG")
-        assert errors == []
-    finally:
-        context.close()
 
 
 def test_a_citation_card_goes_straight_to_the_paragraph(browser, base_url):
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = watch_errors(page)
-    try:
+    with english_page(browser) as page:
         page.goto(base_url + "/search?ui=en&q=" + urllib.parse.quote("CDIP/19/6 第 11 段"))
         card = page.locator(".citation-card")
         expect(card).to_be_visible()
@@ -293,16 +298,10 @@ def test_a_citation_card_goes_straight_to_the_paragraph(browser, base_url):
         doc = page.locator(".document-card")
         expect(doc).to_contain_text("JOINING THE UNITED NATIONS SUSTAINABLE DEVELOPMENT GROUP")
         expect(doc).to_contain_text("加入联合国可持续发展集团")
-        assert errors == []
-    finally:
-        context.close()
 
 
 def test_did_you_mean_offers_the_corrected_query(browser, base_url):
-    context = browser.new_context(locale="en-US", viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    errors = watch_errors(page)
-    try:
+    with english_page(browser) as page:
         page.goto(base_url + "/search?ui=en&q=" + urllib.parse.quote("technolgy facilitation"))
         expect(page.locator(".notice.suggestion")).to_contain_text(
             "showing results for “technology facilitation”"
@@ -317,6 +316,3 @@ def test_did_you_mean_offers_the_corrected_query(browser, base_url):
         page.wait_for_url("**/search?q=Senegal+interactive+dialogue*")
         expect(page.locator(".hit mark").filter(has_text="dialogue").first).to_be_visible()
         expect(page.locator(".notice.suggestion")).to_have_count(0)
-        assert errors == []
-    finally:
-        context.close()
