@@ -34,7 +34,7 @@ def profile(corpus: Path, work: Path) -> list[str]:
     from indexer.ingest.corpus import iter_corpus
 
     lines = []
-    segmenter()
+    words = f"words ({segmenter().name})"
     t = _cpu()
     docs = list(iter_corpus(corpus, []))
     parse = _cpu() - t
@@ -45,7 +45,7 @@ def profile(corpus: Path, work: Path) -> list[str]:
     ]
     fields = {}
     for name, terms in (
-        ("words (jieba)", word_terms),
+        (words, word_terms),
         ("chars", char_terms),
         ("en", english_terms),
     ):

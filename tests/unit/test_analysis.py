@@ -102,17 +102,17 @@ def test_every_token_offset_slices_back_to_its_original_text(text):
 
 @pytest.mark.slow
 def test_dictionary_cache_is_private_and_a_broken_one_is_rebuilt(tmp_path, monkeypatch):
-    from indexer.analysis.segmenter import segmenter
+    from indexer.analysis.segmenter import reference
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     text = "联合国可持续发展合作框架和驻地协调员制度"
-    fresh = segmenter.__wrapped__()  # builds the dictionary and writes the cache
+    fresh = reference.__wrapped__()  # builds the dictionary and writes the cache
     (cache,) = (tmp_path / "docsearch").glob("jieba-*.pickle")
     assert cache.stat().st_mode & 0o077 == 0
-    cached = segmenter.__wrapped__()  # loads it
+    cached = reference.__wrapped__()  # loads it
     assert list(cached.tokenize(text, HMM=False)) == list(fresh.tokenize(text, HMM=False))
     cache.write_bytes(b"not a pickle")
-    rebuilt = segmenter.__wrapped__()
+    rebuilt = reference.__wrapped__()
     assert list(rebuilt.tokenize(text, HMM=False)) == list(fresh.tokenize(text, HMM=False))
 
 
