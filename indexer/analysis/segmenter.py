@@ -100,7 +100,7 @@ def accelerated():
         log.debug("rjieba is not installed: segmenting with jieba")
         return None
     if rjieba_version not in PROVEN_RJIEBA:
-        log.info("rjieba %s is not proven identical to jieba: segmenting with jieba", rjieba_version)
+        log.info("rjieba %s is not proven identical to jieba: using jieba", rjieba_version)
         return None
     words, extra = _glossary_frequencies(rjieba_version)
     if extra < 0:  # rjieba's dictionary is not jieba's
