@@ -1,7 +1,7 @@
 """Where the peers' time goes, in one process: analysis per field, tantivy's Python feed against
 its engine, FTS5's layout against SQLite, and per query our plan against each engine.
 
-    python -m bench.peers_profile --corpus DIR [--work DIR]
+    python -m bench.peers_profile --corpus DIR [--work DIR] [--analysis-only]
 
 CPU seconds of this process (tantivy's indexing threads included); query times are medians of
 5 runs, first page only (count + top 10), without the stored-text fetch.
@@ -26,7 +26,7 @@ def _cpu() -> float:
     return time.process_time()
 
 
-def profile(corpus: Path, work: Path) -> list[str]:
+def profile(corpus: Path, work: Path, analysis_only: bool = False) -> list[str]:
     import tantivy
 
     from indexer.analysis.segmenter import segmenter
@@ -62,6 +62,8 @@ def profile(corpus: Path, work: Path) -> list[str]:
         + ", ".join(f"{k} {v:.2f}" for k, v in fields.items())
         + f"; all three together (what the peers pay) {analysis:.2f}"
     )
+    if analysis_only:
+        return lines
     spool = work / "terms.spool"
     units: dict[str, int] = {}
     with open(spool, "wb") as out:
@@ -152,10 +154,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", type=Path, required=True, help="a corpus folder")
     parser.add_argument("--work", type=Path, help="scratch folder (default: a temporary one)")
+    parser.add_argument(
+        "--analysis-only", action="store_true", help="stop after the analysis CPU line"
+    )
     args = parser.parse_args(argv)
     work = Path(tempfile.mkdtemp(prefix="peers-profile-", dir=args.work))
     try:
-        print("\n".join(profile(args.corpus, work)))
+        print("\n".join(profile(args.corpus, work, args.analysis_only)))
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0
