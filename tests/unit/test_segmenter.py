@@ -73,17 +73,25 @@ def test_rjieba_is_token_identical_on_glossary_words_and_outside_jiebas_han_rang
     ]
 
 
-def test_the_setting_chooses_the_segmenter_when_segmenting(monkeypatch):
-    monkeypatch.delenv(seg.SEGMENTER_ENV, raising=False)
-    assert seg.segmenter().name == "rjieba"
+@pytest.fixture
+def chosen_afresh():
+    """segmenter() chooses again in the test, and again after it (it reads the setting once)."""
+    seg.segmenter.cache_clear()
+    yield
+    seg.segmenter.cache_clear()
+
+
+def test_the_setting_chooses_the_segmenter_on_first_use(monkeypatch, chosen_afresh):
     monkeypatch.setenv(seg.SEGMENTER_ENV, "jieba")
-    assert seg.segmenter().name == "jieba"
     assert seg.segment("发展目标") == [("发展", 0, 2), ("目标", 2, 4)]
-    monkeypatch.setenv(seg.SEGMENTER_ENV, "Auto ")
+    assert seg.segmenter().name == "jieba"
+    monkeypatch.delenv(seg.SEGMENTER_ENV)
+    assert seg.segmenter().name == "jieba"  # read once per process
+    seg.segmenter.cache_clear()
     assert seg.segmenter().name == "rjieba"
-    monkeypatch.setenv(seg.SEGMENTER_ENV, "jieba-fast")
+    assert seg.load("Auto ").name == "rjieba"
     with pytest.raises(SettingError, match="DOCSEARCH_SEGMENTER must be auto or jieba"):
-        seg.segment("发展")
+        seg.load("jieba-fast")
 
 
 @pytest.fixture
