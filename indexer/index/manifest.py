@@ -171,14 +171,14 @@ class Manifest:
     def from_json(cls, data: dict) -> Manifest:
         known = {f.name for f in fields(cls)}
         values = {k: v for k, v in data.items() if k in known}
-        values["documents"] = [_entry(DocumentEntry, d) for d in data["documents"]]
-        values["failures"] = [_entry(FailureEntry, f) for f in data.get("failures", [])]
+        values["documents"] = _entries(DocumentEntry, data["documents"])
+        values["failures"] = _entries(FailureEntry, data.get("failures", []))
         return cls(**values)
 
 
-def _entry(kind, data: dict):
+def _entries(kind, items: list[dict]) -> list:
     known = {f.name for f in fields(kind)}
-    return kind(**{k: v for k, v in data.items() if k in known})
+    return [kind(**{k: v for k, v in data.items() if k in known}) for data in items]
 
 
 def _damaged(generation: Path, what: str) -> str:
