@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 import click
 
 from indexer.backends import backend_for
-from indexer.errors import DocsearchError, SettingError, StoreError
+from indexer.errors import DocsearchError, IndexOutdated, SettingError, StoreError
 from indexer.index.build import build
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest
@@ -194,21 +194,32 @@ def _print_alignment(root: Path) -> None:
         click.secho(more, fg="yellow", err=True)
 
 
-def ensure_index(settings: Settings) -> SearchIndex:
-    """Open the index, building it from the corpus first if there is none or it is outdated."""
+def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
+    """Open the index, building it from the corpus first if there is none or it is outdated.
+
+    With `open_now`, the live generation is opened here: its manifest (megabytes at 10^6
+    paragraphs) is read once, for the compatibility check and the searches. Without it, only
+    the manifest is checked (a server opens the index in its own processes).
+    """
     from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
     backend = backend_for(settings)
     root = settings.index
+    index = SearchIndex(root, cache_mb=settings.cache_mb, backend=backend)
     generation = current_generation(root)
-    problem = None
+    why = "No index yet"
     if generation is not None:
-        problem = Manifest.load(generation).compatibility_problem(backend.SCHEMA_VERSION)
-    if generation is None or problem:
-        why = "No index yet" if generation is None else "The index is outdated"
-        click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
-        _run_build(settings, exit_on_failures=False)
-    return SearchIndex(root, cache_mb=settings.cache_mb, backend=backend)
+        try:
+            if open_now:
+                index.generation  # noqa: B018 - opens the live generation or says it is outdated
+            elif problem := Manifest.load(generation).compatibility_problem(backend.SCHEMA_VERSION):
+                raise IndexOutdated(problem)
+            return index
+        except IndexOutdated:
+            why = "The index is outdated"
+    click.echo(f"{why} at {root}: building it from {settings.corpus} …", err=True)
+    _run_build(settings, exit_on_failures=False)
+    return index
 
 
 @click.group(cls=_Group)
@@ -546,7 +557,7 @@ def serve_command(
 
     settings = _corpus_settings(corpus_path, index_path)
     root = settings.index
-    ensure_index(settings).close()
+    ensure_index(settings, open_now=False).close()
     _log_to_stderr("indexer.search.index")
     if not quiet:
         _log_to_stderr("webapp.access")

@@ -136,19 +136,6 @@ def test_phrases_reuse_decoded_positions(searcher, text):
     assert any(p.decoded for p in engine._cache.values())
 
 
-@pytest.mark.parametrize("fieldname", ["unit", "lang", "committee_code", "year"])
-def test_facet_columns_read_in_bulk_match_the_stored_fields(searcher, fieldname):
-    from indexer.backends.whoosh.columns import Codes
-
-    column = Codes(searcher.reader(), fieldname)
-    read = [column.values[code] for code in column.codes]
-    stored = [fields.get(fieldname, "") for fields in searcher.reader().all_stored_fields()]
-    live = [
-        n for n in range(searcher.reader().doc_count_all()) if not searcher.reader().is_deleted(n)
-    ]
-    assert [read[n] for n in live] == stored
-
-
 def _bodies(searcher, node: qt.Node) -> list[str]:
     docs = Engine(searcher).evaluate(searcher, node).docs.tolist()
     return [" ".join(searcher.stored_fields(d)["body"].lower().split()) for d in docs]

@@ -34,6 +34,8 @@ _LENGTHS = np.array([byte_to_length(i) for i in range(256)], dtype=np.float64)
 _VALUES_START = b"(c_codecs\nencode"  # where a block's pickled position values begin
 _BLOCK_LENGTH = struct.Struct("!i")
 _WHOLE = -1  # `decoded` key of the positions of every block, joined
+_POSITIONS_HEAD = 6  # an encoded position list's count (4 bytes) and pickle protocol (2)
+_STOP = ord(".")  # the pickle opcode that ends each one
 
 
 @dataclass(frozen=True)
@@ -419,9 +421,20 @@ def _block_values(readers, block: _Block) -> tuple:
 def _decode_positions(values: list[bytes]) -> list[list[int]]:
     """Whoosh's encoded positions (count, then a pickled list of gaps), in one unpickling."""
     # Each value is pack_uint(count) + pickle(protocol 2) of a list; the pickles' bodies,
-    # concatenated between MARK and LIST, unpickle as one list of lists.
-    bodies = (v[6:-1] if v.endswith(b".") else v[6:] for v in values)
-    return pickle.loads(b"\x80\x02(" + b"".join(bodies) + b"l.")
+    # concatenated between MARK and LIST, unpickle as one list of lists. The bodies are cut out
+    # of all the values joined, with one mask (a Python slice per value costs more than the rest).
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    if len(values) and lengths.min() < _POSITIONS_HEAD + 1:
+        bodies = b"".join(v[6:-1] if v.endswith(b".") else v[6:] for v in values)
+    else:
+        joined = np.frombuffer(b"".join(values), dtype=np.uint8)
+        ends = np.cumsum(lengths)
+        keep = np.ones(len(joined), dtype=bool)
+        keep[((ends - lengths)[:, None] + np.arange(_POSITIONS_HEAD)).ravel()] = False
+        last = ends - 1
+        keep[last[joined[last] == _STOP]] = False
+        bodies = joined[keep].tobytes()
+    return pickle.loads(b"\x80\x02(" + bodies + b"l.")
 
 
 def _weights(stored, n: int) -> np.ndarray:

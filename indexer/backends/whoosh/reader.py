@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import threading
+from pathlib import Path
 
 import numpy as np
 
 from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
-from indexer.backends.whoosh.columns import Codes
+from indexer.backends.whoosh.columns import coded_columns
 from indexer.backends.whoosh.engine import CACHE_BYTES, Engine, Matches
 from indexer.backends.whoosh.terms import field_terms
 from indexer.query.tree import Node, Or, Term
@@ -31,14 +32,17 @@ class WhooshReader:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._searchers: list = []
-        searcher = self._searcher()
-        self.engine = Engine(searcher, cache_bytes)
-        kinds = Or((Term("kind", "heading"), Term("kind", "title")))
-        self.heads = np.zeros(self.engine.doc_count, dtype=bool)
-        self.heads[self.engine.evaluate(searcher, kinds).docs] = True
-        reader = searcher.reader()
-        self.columns = {name: Codes(reader, name) for name in (*FACETS, "unit", "symbol", "day")}
         self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
+        try:
+            searcher = self._searcher()
+            self.engine = Engine(searcher, cache_bytes)
+            kinds = Or((Term("kind", "heading"), Term("kind", "title")))
+            self.heads = np.zeros(self.engine.doc_count, dtype=bool)
+            self.heads[self.engine.evaluate(searcher, kinds).docs] = True
+            self.columns = coded_columns(searcher.reader(), Path(ix.storage.folder))
+        except BaseException:
+            self.close()  # a damaged generation: no file left open
+            raise
 
     def _searcher(self):
         """This thread's searcher (Whoosh searchers are not shared between threads)."""
@@ -172,7 +176,7 @@ class WhooshReader:
         versions both match counts once for a value they share (in linear time: each block
         is compared with one representative block of its unit)."""
         unit_codes = self.columns["unit"].codes[docs]
-        representative = np.full(len(self.columns["unit"].values), -1, dtype=np.int64)
+        representative = np.full(self.columns["unit"].size, -1, dtype=np.int64)
         representative[unit_codes] = docs
         total = int(np.count_nonzero(representative >= 0))
         others = representative[unit_codes] != docs  # a unit's second matching block
@@ -180,7 +184,7 @@ class WhooshReader:
         counts = {}
         for name, label in FACETS.items():
             codes = self.columns[name].codes
-            size = len(self.columns[name].values)
+            size = self.columns[name].size
             found = np.bincount(codes[docs], minlength=size)
             shared = codes[second] == codes[first]
             found -= np.bincount(codes[second][shared], minlength=size)

@@ -4,7 +4,8 @@ A generation is a directory holding one Whoosh index; `indexer.index.generations
 it lives and when it goes live. Whoosh never modifies a file it has written: a segment
 (``MAIN_<id>.seg``) is written once and every commit writes a new ``_MAIN_<gen>.toc``
 (deletions are recorded in the TOC), so a new generation may start from hard links to the live
-one's files and unlinking names in it never touches shared data.
+one's files and unlinking names in it never touches shared data. Beside each segment, every commit
+leaves its column codes (``MAIN_<id>.codes``, see columns.py), which Whoosh removes with it.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from whoosh.query import Term as WhooshTerm
 from whoosh.reading import SegmentReader
 
 from indexer.analysis.segmenter import segmenter
+from indexer.backends.whoosh.columns import save_tables
 from indexer.backends.whoosh.engine import CACHE_BYTES
 from indexer.backends.whoosh.reader import WhooshReader
 from indexer.backends.whoosh.schema import SCHEMA_VERSION, build_schema
@@ -77,6 +79,11 @@ class WhooshWriter:
             self._writer.commit()
         else:
             self._writer.commit(mergetype=self._merge)
+        reader = self._ix.reader()
+        try:
+            save_tables(reader, self._path)  # the new segments' column codes (columns.py)
+        finally:
+            reader.close()
 
     def cancel(self) -> None:
         self._writer.cancel()
