@@ -124,6 +124,14 @@ class LocalCluster:
         popen = self.nodes[index].popen
         return popen.pid if popen and popen.poll() is None else None
 
+    def pids(self) -> dict[str, int]:
+        """The running processes by name (zk, node1, …): what a benchmark charges to Solr."""
+        return {
+            p.name: p.popen.pid
+            for p in (self.zk, *self.nodes)
+            if p.popen is not None and p.popen.poll() is None
+        }
+
     def start(self) -> LocalCluster:
         """Starts ZooKeeper, then every node in parallel; returns once all are live."""
         self.workdir.mkdir(parents=True, exist_ok=True)
