@@ -18,6 +18,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENGINES = ("whoosh", "solr", "both")
+# The local cluster's shard requests (core creation, distributed search) may wait this long: the
+# launcher's 30 s suit failover tests, but a fresh JVM on a loaded machine can need more to
+# create its first core.
+NODE_PROPERTIES = {"socketTimeout": "120000"}
 LABELS = {"whoosh": "embedded", "solr": "SolrCloud"}
 
 
@@ -40,6 +44,7 @@ class SolrTarget:
             "collection": self.collection,
             "cluster": f"local, {self.nodes} nodes + ZooKeeper" if self.pids else "external",
             "node_heap": self.heap,
+            "node_properties": NODE_PROPERTIES if self.pids else {},
             "urls": self.urls,
         }
 
@@ -102,7 +107,9 @@ def open_solr(
         given = [u.strip() for u in urls.split(",") if u.strip()]
         target = SolrTarget(given, collection, shards, replicas)
     else:
-        cluster = LocalCluster(workdir, build_launcher(), nodes=nodes, heap=heap).start()
+        cluster = LocalCluster(
+            workdir, build_launcher(), nodes=nodes, heap=heap, properties=NODE_PROPERTIES
+        ).start()
         target = SolrTarget(cluster.urls, collection, shards, replicas, nodes, heap)
         target.pids = cluster.pids()
     try:

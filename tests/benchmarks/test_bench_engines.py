@@ -55,7 +55,7 @@ def test_benchmark_runs_the_solr_engine(tmp_path: Path) -> None:
     cmd = [sys.executable, "-m", "bench", "--engine", "solr", "--paragraphs", "300", "--quick"]
     cmd += ["--rounds", "1", "--http-seconds", "1", "--solr-heap", "512m"]
     cmd += ["--work", str(tmp_path / "work"), "--json", str(out)]
-    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(cmd, cwd=REPO, capture_output=True, text=True, timeout=1800)
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "engines side by side" in proc.stdout
     results = json.loads(out.read_text(encoding="utf-8"))
