@@ -1,6 +1,6 @@
 """The benchmark: build, update, queries, cold start and HTTP, against the obvious design.
 
-    python -m bench --paragraphs 100000 [--json FILE] [--quick]
+    python -m bench --paragraphs 100000 [--json FILE] [--quick] [--engine whoosh|solr|both]
 
 Everything heavy runs in a child process (``bench.worker``) whose RSS, children included, is
 sampled here; times are medians of repeated runs where a run is cheap. The machine is shared and
@@ -27,6 +27,8 @@ import urllib.parse
 from pathlib import Path
 
 from bench import corpus as synth
+from bench import engines
+from bench.engines import Engine
 from bench.queries import QUERIES, QUERY_SETS
 
 BENCH_DIR = Path(__file__).resolve().parent
@@ -64,23 +66,38 @@ def _tree_rss(proc) -> int:
     return total
 
 
-def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
-    """Run one bench.worker task; returns its JSON plus peak_rss_mb (worker + children)."""
+def child_env() -> dict[str, str]:
+    """The environment of every process the benchmark starts: without $DOCSEARCH_SOLR_URL and
+    $DOCSEARCH_SOLR_COLLECTION, so the engine is the one the run names (flags), not the shell's."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("DOCSEARCH_SOLR")}
+
+
+def run_worker(
+    task: str, args: dict, timeout: float | None = None, servers: list[int] | None = None
+) -> dict:
+    """Run one bench.worker task; returns its JSON plus peak_rss_mb (worker + children) and,
+    given `servers` (processes outside our tree: Solr's JVMs), their CPU seconds during the task
+    and peak RSS (server_cpu_seconds, server_peak_rss_mb)."""
     try:
         import psutil
     except ImportError:  # no sampling: fall back to the largest child's ru_maxrss below
         psutil = None
 
     cmd = [sys.executable, "-m", "bench.worker", task, json.dumps(args)]
-    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    server_cpu = engines.cpu_seconds(servers) if servers else 0.0
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=child_env()
+    )
     ps = psutil.Process(proc.pid) if psutil else None
-    peak = 0
+    peak = server_peak = 0
     stop = threading.Event()
 
     def sample() -> None:
-        nonlocal peak
+        nonlocal peak, server_peak
         while ps is not None and not stop.is_set():
             peak = max(peak, _tree_rss(ps))
+            if servers:
+                server_peak = max(server_peak, engines.rss_bytes(servers))
             stop.wait(0.05)
 
     sampler = threading.Thread(target=sample, daemon=True)
@@ -103,6 +120,9 @@ def run_worker(task: str, args: dict, timeout: float | None = None) -> dict:
 
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     result["peak_rss_mb"] = round(peak / 2**20, 1)
+    if servers:
+        result["server_cpu_seconds"] = engines.cpu_seconds(servers) - server_cpu
+        result["server_peak_rss_mb"] = round(server_peak / 2**20, 1)
     return result
 
 
@@ -135,18 +155,29 @@ def median_of(runs: list[dict], key: str) -> float:
 # --- steps -----------------------------------------------------------------------------------
 
 
-def _build_once(task: str, corpus: Path, root: Path, label: str, limit: int | None = None) -> dict:
+def _build_once(
+    task: str,
+    corpus: Path,
+    root: Path,
+    label: str,
+    limit: int | None = None,
+    engine: Engine | None = None,
+) -> dict:
     if root.exists():
         shutil.rmtree(root)
     log(f"{label} …")
     args = {"corpus": str(corpus), "root": str(root)}
     if task == "baseline-build":
         args["limit"] = limit
-    result = run_worker(task, args)
+    if engine is not None:
+        args.update(engine.worker_args())
+    result = run_worker(task, args, servers=engine.server_pids if engine else None)
     if "error" not in result:
+        jvm = result.get("server_cpu_seconds")
         log(
-            f"  {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s,"
-            f" peak RSS {result['peak_rss_mb']:.0f} MB"
+            f"  {result['seconds']:.1f} s, CPU {result['cpu_seconds']:.1f} s"
+            + (f" (Solr JVMs {jvm:.1f} s)" if jvm is not None else "")
+            + f", peak RSS {result['peak_rss_mb']:.0f} MB"
         )
     return result
 
@@ -195,18 +226,42 @@ def step_builds(
 
 
 def _build_summary(runs: list[dict], corpus_bytes: int, index: Path | None) -> dict:
-    """Medians of a build's runs: time, CPU, rates, index size, peak RSS."""
+    """Medians of a build's runs: time, CPU, rates, index size, peak RSS (and the servers')."""
     seconds = median_of(runs, "seconds")
-    return {
+    cpu = median_of(runs, "cpu_seconds")
+    summary = {
         "runs_s": [round(r["seconds"], 2) for r in runs],
         "seconds": round(seconds, 2),
-        "cpu_s": round(median_of(runs, "cpu_seconds"), 2),
+        "cpu_s": round(cpu, 2),
+        "cores_busy": round(cpu / seconds, 2),
         "paragraphs": runs[0]["paragraphs"],
         "paragraphs_per_s": round(runs[0]["paragraphs"] / seconds, 1),
         "mb_per_s": round(corpus_bytes / 2**20 / seconds, 2),
         "index_mb": round(dir_size(index) / 2**20, 1) if index else None,
         "peak_rss_mb": max(r["peak_rss_mb"] for r in runs),
     }
+    if "server_cpu_seconds" in runs[0]:
+        server_cpu = median_of(runs, "server_cpu_seconds")
+        summary["server_cpu_s"] = round(server_cpu, 2)
+        summary["server_cores_busy"] = round(server_cpu / seconds, 2)
+        summary["server_peak_rss_mb"] = max(r["server_peak_rss_mb"] for r in runs)
+    return summary
+
+
+def step_engine_build(engine: Engine, corpus: Path, repeat: int, corpus_bytes: int) -> dict:
+    """A build through another backend (SolrCloud): medians of `repeat` runs; the index size
+    is every core of the live collection on every node."""
+    runs = []
+    for i in range(repeat):
+        label = f"{engine.label} build {i + 1}/{repeat}"
+        result = _build_once("build", corpus, engine.root, label, engine=engine)
+        if "error" in result:
+            return result
+        runs.append(result)
+    summary = _build_summary(runs, corpus_bytes, None)
+    summary["blocks"] = runs[0]["blocks"]
+    summary["index_mb"] = round(engines.live_collection_size(engine) / 2**20, 1)
+    return summary
 
 
 def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
@@ -225,12 +280,22 @@ def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
     }
 
 
-def step_queries(task: str, root: Path, rounds: int, query_set: str = "mixed") -> dict:
-    log(f"{task} ({rounds} rounds of {len(QUERY_SETS[query_set])} {query_set} queries) …")
-    result = run_worker(task, {"root": str(root), "rounds": rounds, "set": query_set})
+def step_queries(
+    task: str, root: Path, rounds: int, query_set: str = "mixed", engine: Engine | None = None
+) -> dict:
+    name = f"{task} ({engine.label})" if engine else task
+    log(f"{name} ({rounds} rounds of {len(QUERY_SETS[query_set])} {query_set} queries) …")
+    args = {"root": str(root), "rounds": rounds, "set": query_set}
+    args.update(engine.worker_args() if engine else {})
+    result = run_worker(task, args, servers=engine.server_pids if engine else None)
     if "error" in result:
         return result
     summary = latency_summary(result["samples_ms"])
+    if result.get("searches"):
+        per = 1000 / result["searches"]
+        summary["cpu_ms_per_search"] = round(result["cpu_seconds"] * per, 2)
+        if "server_cpu_seconds" in result:
+            summary["server_cpu_ms_per_search"] = round(result["server_cpu_seconds"] * per, 2)
     summary["queries"] = [
         {**q, "median_ms": round(q["median_ms"], 2), "max_ms": round(q["max_ms"], 2)}
         for q in result["queries"]
@@ -240,14 +305,15 @@ def step_queries(task: str, root: Path, rounds: int, query_set: str = "mixed") -
     return summary
 
 
-def step_cold_start(root: Path, repeat: int) -> dict:
+def step_cold_start(root: Path, repeat: int, engine: Engine | None = None) -> dict:
     """Process start to first answer: `python -m indexer search 发展 --json` on the index."""
     cmd = [sys.executable, "-m", "indexer", "search", "发展", "--json", "--index", str(root)]
+    cmd += engine.cli_args() if engine else []
     runs = []
-    log(f"cold start ×{repeat} …")
+    log(f"cold start ×{repeat}{f' ({engine.label})' if engine else ''} …")
     for _ in range(repeat):
         started = time.perf_counter()
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+        proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env())
         elapsed = time.perf_counter() - started
         if proc.returncode != 0:
             return {"error": proc.stderr.strip().splitlines()[-1:]}
@@ -255,19 +321,21 @@ def step_cold_start(root: Path, repeat: int) -> dict:
             return {"error": "the index was outdated and the CLI rebuilt it; rerun the benchmark"}
         runs.append(elapsed)
     return {
-        "command": "python -m indexer search 发展 --json --index INDEX",
+        "command": "python -m indexer search 发展 --json --index INDEX"
+        + (" --solr URLS --collection NAME" if engine and engine.solr else ""),
         "runs_s": [round(r, 3) for r in runs],
         "seconds": round(statistics.median(runs), 3),
     }
 
 
-def step_update(corpus: Path, root: Path, repeat: int) -> dict:
+def step_update(corpus: Path, root: Path, repeat: int, engine: Engine | None = None) -> dict:
     """One new 50-paragraph Chinese document, then one changed document; corpus restored after.
 
     Each update runs in a fresh process, like `docsearch update`, so it includes loading jieba's
     dictionary when the document is Chinese.
     """
     results: dict = {"new_document": [], "changed_document": []}
+    args = {"corpus": str(corpus), "root": str(root), **(engine.worker_args() if engine else {})}
     added: list[Path] = []
     changed: Path | None = None
     original = ""
@@ -287,7 +355,7 @@ def step_update(corpus: Path, root: Path, repeat: int) -> dict:
             path = corpus / "zh" / f"zz_bench_update_{i + 1}.txt"
             path.write_text(synth.render(spec, "zh"), encoding="utf-8")
             added.append(path)
-            result = run_worker("update", {"corpus": str(corpus), "root": str(root)})
+            result = run_worker("update", args)
             if "error" in result or "pending" in result:
                 return result
             results["new_document"].append(result)
@@ -298,7 +366,7 @@ def step_update(corpus: Path, root: Path, repeat: int) -> dict:
             changed.write_text(
                 original.replace("2. ", f"2. 第{i + 1}次修改。", 1), encoding="utf-8"
             )
-            result = run_worker("update", {"corpus": str(corpus), "root": str(root)})
+            result = run_worker("update", args)
             if "error" in result:
                 return result
             results["changed_document"].append(result)
@@ -319,6 +387,17 @@ def step_update(corpus: Path, root: Path, repeat: int) -> dict:
     return summary
 
 
+def _tree_pids(pid: int) -> list[int]:
+    """The process and its descendants (a server's worker processes)."""
+    import psutil
+
+    try:
+        proc = psutil.Process(pid)
+        return [pid, *(c.pid for c in proc.children(recursive=True))]
+    except psutil.Error:
+        return [pid]
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -331,17 +410,28 @@ def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def step_http(root: Path, corpus: Path, seconds: float, clients: int = 4) -> dict:
-    """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`."""
+def step_http(
+    root: Path, corpus: Path, seconds: float, clients: int = 4, engine: Engine | None = None
+) -> dict:
+    """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`;
+    the CPU seconds of the server's processes (and of Solr's JVMs) while the clients run."""
     port = _free_port()
     cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
+    cmd += engine.cli_args() if engine else []
+    servers = engine.server_pids if engine else []
     cmd += ["--corpus", str(corpus)]  # the index's own corpus (serve refuses another one)
     cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
     cmd += ["--quiet"]  # no request log: nobody reads the server's stderr pipe here
     workers = os.cpu_count() or 1
     cmd += ["--workers", str(workers)]  # one server process per core
-    log(f"HTTP: {clients} clients for {seconds:.0f} s against docsearch serve, {workers} workers …")
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    label = f" ({engine.label})" if engine else ""
+    log(
+        f"HTTP{label}: {clients} clients for {seconds:.0f} s against docsearch serve,"
+        f" {workers} workers …"
+    )
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=child_env()
+    )
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -356,7 +446,9 @@ def step_http(root: Path, corpus: Path, seconds: float, clients: int = 4) -> dic
                     return {"error": "docsearch serve did not listen within 60 s"}
                 time.sleep(0.1)
         paths = ["/api/search?" + urllib.parse.urlencode({"q": q.text}) for q in QUERIES]
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        # the first answers open the index in each server process (and warm a fresh Solr's
+        # JIT): on a loaded machine that can take longer than a request may in the timed run
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
         status, body = _get(conn, paths[1])
         if status == 404:
             return {"pending": "GET /api/search is not served yet (404)"}
@@ -394,14 +486,22 @@ def step_http(root: Path, corpus: Path, seconds: float, clients: int = 4) -> dic
         threads = [threading.Thread(target=client, args=(i,)) for i in range(clients)]
         for t in threads:
             t.start()
+        serve_pids = _tree_pids(proc.pid)
+        cpu = engines.cpu_seconds(serve_pids), engines.cpu_seconds(servers)
         stop_at[0] = time.perf_counter() + seconds
         t_start = time.perf_counter()
         start_gate.wait()
         for t in threads:
             t.join()
         elapsed = time.perf_counter() - t_start
+        serve_cpu = engines.cpu_seconds(serve_pids) - cpu[0]
         samples = [ms for per in latencies for ms in per]
         summary = latency_summary(samples)
+        summary["cores_busy"] = round(serve_cpu / elapsed, 2)  # our server processes
+        if servers:
+            summary["server_cores_busy"] = round(
+                (engines.cpu_seconds(servers) - cpu[1]) / elapsed, 2
+            )
         summary.update(
             {
                 "clients": clients,
@@ -627,43 +727,117 @@ def _run(args: argparse.Namespace) -> dict:
         "corpus": {k: v for k, v in summary.items() if k != "reused"},
         "machine": machine(),
         "command": "python -m bench " + " ".join(args.argv),
+        "engines": ["whoosh", "solr"] if args.engine == "both" else [args.engine],
     }
+    ours = Engine("whoosh", run_dir / "index") if "whoosh" in results["engines"] else None
+    with contextlib.ExitStack() as stack:
+        solr = None
+        if "solr" in results["engines"]:
+            log("SolrCloud: " + (args.solr or "starting a local cluster") + " …")
+            target = stack.enter_context(
+                engines.open_solr(
+                    args.solr,
+                    run_dir / "solr-cluster",
+                    args.solr_collection,
+                    args.shards,
+                    args.replicas,
+                    args.solr_nodes,
+                    args.solr_heap,
+                )
+            )
+            solr = Engine("solr", run_dir / "solr-index", target)
+            results["solr"] = {"layout": target.layout(), "layout_text": target.describe()}
+            log(f"  {target.describe()}")
+        _builds(args, results, corpus, run_dir, summary["bytes"], ours, solr)
+        _searches(args, results, corpus, run_dir, ours, solr)
+    if ours is not None:
+        results["ratios"] = _ratios(results)
+        if "peers" in results:
+            from bench import peers
+
+            results["peers_table"] = peers.table(results)
+        results["targets"] = evaluate(results)
+    if solr is not None:
+        results["side_by_side"] = engines.side_by_side(results)
+    results["total_seconds"] = round(time.perf_counter() - started, 1)
+    return results
+
+
+def _builds(
+    args: argparse.Namespace,
+    results: dict,
+    corpus: Path,
+    run_dir: Path,
+    corpus_bytes: int,
+    ours: Engine | None,
+    solr: Engine | None,
+) -> None:
+    """The jieba floor, our build (and the obvious design's), then SolrCloud's."""
+    n = args.paragraphs
     build_repeat = args.repeat or (1 if args.quick or n > 20_000 else 3)
     limit = args.baseline_limit if args.baseline_limit and args.baseline_limit < n else None
-
     if args.index:  # measure an existing index: no builds, so no build figures or ratios
-        root = run_dir / "index"
         log(f"copying the index {args.index} …")
-        shutil.copytree(args.index, root)
+        shutil.copytree(args.index, ours.root)
         results["build"], results["segment"] = {"reused": str(args.index)}, {}
         args.no_baseline = True
     else:
         results["segment"] = step_segment(corpus, build_repeat, limit)
-        results["build"], obvious, root = step_builds(
-            corpus, run_dir, build_repeat, summary["bytes"], not args.no_baseline, limit
-        )
-        if obvious is not None:
-            results["obvious_build"] = obvious
+        if ours is not None:
+            results["build"], obvious, _ = step_builds(
+                corpus, run_dir, build_repeat, corpus_bytes, not args.no_baseline, limit
+            )
+            if obvious is not None:
+                results["obvious_build"] = obvious
+    if solr is not None:
+        results["solr"]["build"] = step_engine_build(solr, corpus, build_repeat, corpus_bytes)
+
+
+def _searches(
+    args: argparse.Namespace,
+    results: dict,
+    corpus: Path,
+    run_dir: Path,
+    ours: Engine | None,
+    solr: Engine | None,
+) -> None:
+    """Queries, cold start, HTTP and update of every engine whose build worked, step by step
+    in turn (ours, SolrCloud, ours, …) so that a change in the machine's load hits both alike."""
+    measured = [
+        (engine, out)
+        for engine, out in ((ours, results), (solr, results.get("solr", {})))
+        if engine is not None and "error" not in out.get("build", {})
+    ]
     rounds = args.rounds or (3 if args.quick else 20)
-    if "error" not in results["build"]:
-        results["queries"] = step_queries("queries", root, rounds)
-        results["question_queries"] = step_queries("queries", root, rounds, "questions")
+    for engine, out in measured:
+        out["queries"] = step_queries("queries", engine.root, rounds, engine=engine)
+    for engine, out in measured:
+        out["question_queries"] = step_queries(
+            "queries", engine.root, rounds, "questions", engine=engine
+        )
+    if any(engine is ours for engine, _ in measured):
         if not args.no_baseline and "error" not in results.get("obvious_build", {}):
             base_root = Path(results["obvious_build"].pop("root"))
             results["obvious_queries"] = step_queries("baseline-queries", base_root, rounds)
         if args.peers:
             from bench import peers
 
-            results["peers"] = peers.measure(corpus, run_dir, rounds, args.jobs, n)
-        results["cold_start"] = step_cold_start(root, 1 if args.quick else 3)
-        if not args.no_http:
-            seconds = args.http_seconds or (2 if args.quick else 20)
-            results["http"] = step_http(root, corpus, seconds)
-        if not args.no_update:
-            results["update"] = step_update(corpus, root, 1 if args.quick else 3)
-    ours, obvious = results["build"], results.get("obvious_build", {})
-    floor = results["segment"]
-    results["ratios"] = {
+            results["peers"] = peers.measure(corpus, run_dir, rounds, args.jobs, args.paragraphs)
+    for engine, out in measured:
+        out["cold_start"] = step_cold_start(engine.root, 1 if args.quick else 3, engine)
+    if not args.no_http:
+        seconds = args.http_seconds or (2 if args.quick else 20)
+        for engine, out in measured:
+            out["http"] = step_http(engine.root, corpus, seconds, engine=engine)
+    if not args.no_update:
+        for engine, out in measured:
+            out["update"] = step_update(corpus, engine.root, 1 if args.quick else 3, engine)
+
+
+def _ratios(results: dict) -> dict:
+    ours, obvious = results.get("build", {}), results.get("obvious_build", {})
+    floor = results.get("segment", {})
+    return {
         "build_vs_obvious": ratio(ours.get("paragraphs_per_s"), obvious.get("paragraphs_per_s")),
         # per paragraph: above --baseline-limit the obvious design is built on a subset
         "build_cpu_obvious_over_ours": ratio(
@@ -681,13 +855,6 @@ def _run(args: argparse.Namespace) -> dict:
             per_paragraph(ours, "index_mb"), per_paragraph(obvious, "index_mb")
         ),
     }
-    if "peers" in results:
-        from bench import peers
-
-        results["peers_table"] = peers.table(results)
-    results["targets"] = evaluate(results)
-    results["total_seconds"] = round(time.perf_counter() - started, 1)
-    return results
 
 
 def _fmt(value) -> str:
@@ -793,13 +960,22 @@ def report(results: dict) -> str:
         from bench import peers
 
         lines.append(peers.report(results))
-    lines.append("ratios:")
-    for key, value in results["ratios"].items():
-        lines.append(f"  {key:<28} {_fmt(value)}")
-    lines.append("targets:")
-    for row in results["targets"]:
-        mark = {True: "MET ", False: "MISS", None: "n/a "}[row["ok"]]
-        lines.append(f"  [{mark}] {row['target']:<52} {_fmt(row['measured'])}")
+    if "ratios" in results:
+        lines.append("ratios:")
+        for key, value in results["ratios"].items():
+            lines.append(f"  {key:<28} {_fmt(value)}")
+        lines.append("targets (the embedded index):")
+        for row in results["targets"]:
+            mark = {True: "MET ", False: "MISS", None: "n/a "}[row["ok"]]
+            lines.append(f"  [{mark}] {row['target']:<52} {_fmt(row['measured'])}")
+    if "side_by_side" in results:
+        lines.append(engines.table(results))
+        errors = [
+            f"  SolrCloud {step}: {value.get('error') or value.get('pending')}"
+            for step, value in results["solr"].items()
+            if isinstance(value, dict) and ({"error", "pending"} & set(value))
+        ]
+        lines += errors
     load = results.get("load_average")
     if load:
         lines.append(
@@ -840,12 +1016,35 @@ def parser() -> argparse.ArgumentParser:
         action="store_true",
         help="also index our terms into tantivy and SQLite FTS5 and compare (bench/peers.py)",
     )
+    solr = p.add_argument_group("SolrCloud (see bench/engines.py)")
+    solr.add_argument(
+        "--engine",
+        choices=engines.ENGINES,
+        default="whoosh",
+        help="the embedded index (default), SolrCloud, or both side by side in one run",
+    )
+    solr.add_argument(
+        "--solr", metavar="URLS", help="node URLs of a running SolrCloud (default: start one)"
+    )
+    solr.add_argument("--solr-collection", default="bench", help="alias (default bench)")
+    solr.add_argument("--shards", type=int, default=2, help="default 2")
+    solr.add_argument(
+        "--replicas",
+        type=int,
+        default=1,
+        help="default 1: on one machine a second replica only doubles the writes",
+    )
+    solr.add_argument("--solr-nodes", type=int, default=2, help="local cluster nodes (default 2)")
+    solr.add_argument("--solr-heap", default="1g", help="local cluster heap per node (default 1g)")
     return p
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    args = parser().parse_args(argv)
+    p = parser()
+    args = p.parse_args(argv)
+    if args.index and args.engine == "solr":
+        p.error("--index is an embedded index: it goes with --engine whoosh or both")
     args.argv = argv
     results = run(args)
     print(report(results))

@@ -45,12 +45,24 @@ def _cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def _backend(args: dict):
+    """The engine the parent chose: SolrCloud (args["solr"]: urls, collection) or embedded."""
+    solr = args.get("solr")
+    if solr:
+        from indexer.backends.solr.store import SolrBackend
+
+        return SolrBackend(solr["urls"], solr["collection"])
+    from indexer.backends.whoosh import store
+
+    return store
+
+
 def task_build(args: dict) -> dict:
     """Our build (indexer.build), timed from the call to its return (parsing included)."""
     from indexer import build
 
     started, cpu = time.perf_counter(), _cpu_seconds()
-    report = build(Path(args["corpus"]), Path(args["root"]))
+    report = build(Path(args["corpus"]), Path(args["root"]), backend=_backend(args))
     seconds = time.perf_counter() - started
     return {
         "seconds": seconds,
@@ -157,14 +169,21 @@ def task_queries(args: dict) -> dict:
     """
     from indexer import SearchIndex
 
-    index = SearchIndex(Path(args["root"]), cache_size=0)
+    index = SearchIndex(Path(args["root"]), cache_size=0, backend=_backend(args))
+    searches = 0
 
     def search(text: str) -> tuple[int, float]:
+        nonlocal searches
+        searches += 1
         started = time.perf_counter()
         page = index.search(text, page=1, page_size=10)
         return page.total, (time.perf_counter() - started) * 1000
 
-    return _timed_queries(search, args["rounds"], QUERY_SETS[args.get("set", "mixed")])
+    cpu = _cpu_seconds()
+    result = _timed_queries(search, args["rounds"], QUERY_SETS[args.get("set", "mixed")])
+    # this process's CPU per search (the index opening included): the client side of SolrCloud
+    result["cpu_seconds"], result["searches"] = _cpu_seconds() - cpu, searches
+    return result
 
 
 def task_baseline_queries(args: dict) -> dict:
@@ -180,7 +199,7 @@ def task_update(args: dict) -> dict:
 
     corpus, root = Path(args["corpus"]), Path(args["root"])
     started = time.perf_counter()
-    result = update(corpus, root)
+    result = update(corpus, root, backend=_backend(args))
     seconds = time.perf_counter() - started
     summary = {}
     for name in ("added", "replaced", "removed", "unchanged", "paragraphs_added", "rebuilt"):

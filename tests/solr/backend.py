@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
+import shutil
 from pathlib import Path
+
+import pytest
 
 from bench.relevance.run import assemble_corpus
 from indexer.backends.solr.client import SolrClient
@@ -51,6 +55,17 @@ INTEGRATION_QUERIES = [
     "a",
     "zzqqxx",
 ]
+
+
+def require_java_and_maven() -> None:
+    """Skip (fail on CI) unless `java` and `mvn` are on PATH: the local cluster needs both."""
+    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
+    if not missing:
+        return
+    reason = f"the SolrCloud tests need {' and '.join(missing)} on PATH"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{reason} (CI=true: these tests are never skipped on CI)", pytrace=False)
+    pytest.skip(reason)
 
 
 def parity_corpus(workdir: Path) -> Path:

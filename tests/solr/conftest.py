@@ -7,8 +7,6 @@ both are skipped, with the reason printed, when `java` or `mvn` is missing -- ex
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,24 +17,16 @@ from indexer.index.fields import block_fields
 from indexer.ingest.corpus import load_corpus
 from indexer.settings import bundled_corpus
 
+from .backend import require_java_and_maven
+
 CONFIGSET = Path(__file__).resolve().parents[2] / "solr" / "configsets" / "docsearch" / "conf"
 COLLECTION = "blocks"
-
-
-def _require_java_and_maven() -> None:
-    missing = [tool for tool in ("java", "mvn") if shutil.which(tool) is None]
-    if not missing:
-        return
-    reason = f"the SolrCloud tests need {' and '.join(missing)} on PATH"
-    if os.environ.get("CI", "").lower() == "true":
-        pytest.fail(f"{reason} (CI=true: these tests are never skipped on CI)", pytrace=False)
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="session")
 def solr_cluster(tmp_path_factory):
     """The running LocalCluster (2 nodes); tests may kill and restart its nodes."""
-    _require_java_and_maven()
+    require_java_and_maven()
     jar = build_launcher()
     cluster = LocalCluster(tmp_path_factory.mktemp("solrcloud"), jar, nodes=2)
     try:

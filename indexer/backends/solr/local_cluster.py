@@ -97,13 +97,17 @@ class LocalCluster:
         heap: str = "512m",
         java: str = "java",
         start_timeout: float = 180.0,
+        properties: dict[str, str] | None = None,
     ):
+        """`properties`: Java system properties of the nodes (-Dname=value), e.g. the
+        `socketTimeout` of solr.xml (the launcher's; 30 s so that a dead replica costs little)."""
         if shutil.which(java) is None:
             raise ClusterError(f"Java ({java}) is needed to run the local Solr cluster.")
         self.workdir = Path(workdir)
         self.jar = Path(jar)
         self.java = java
         self.start_timeout = start_timeout
+        self.properties = dict(properties or {})
         self.zk = _Process("zk", "zk", self.workdir / "zk", heap="128m")
         self.nodes = [
             _Process(f"node{i + 1}", "node", self.workdir / f"node{i + 1}", heap=heap)
@@ -123,6 +127,14 @@ class LocalCluster:
     def pid(self, index: int) -> int | None:
         popen = self.nodes[index].popen
         return popen.pid if popen and popen.poll() is None else None
+
+    def pids(self) -> dict[str, int]:
+        """The running processes by name (zk, node1, …): what a benchmark charges to Solr."""
+        return {
+            p.name: p.popen.pid
+            for p in (self.zk, *self.nodes)
+            if p.popen is not None and p.popen.poll() is None
+        }
 
     def start(self) -> LocalCluster:
         """Starts ZooKeeper, then every node in parallel; returns once all are live."""
@@ -185,6 +197,7 @@ class LocalCluster:
             f"-Xmx{proc.heap}",
             "-XX:+UseSerialGC" if proc.mode == "zk" else "-XX:+UseG1GC",
             "-Djava.net.preferIPv4Stack=true",
+            *(f"-D{k}={v}" for k, v in self.properties.items() if proc.mode == "node"),
             "-jar",
             str(self.jar),
             proc.mode,
