@@ -134,8 +134,10 @@ def test_update_equals_rebuild(corpus, root, cli, tmp_path):
     build(corpus, fresh)
 
     def summary(r):
+        # a stamp is a hashing shortcut, None for a file changed in the last two seconds: the
+        # update and the fresh build may see the same file on either side of that window
         m = live_manifest(r)
-        return m["counts"], [{k: v for k, v in e.items()} for e in m["documents"]]
+        return m["counts"], [{k: v for k, v in e.items() if k != "stamp"} for e in m["documents"]]
 
     assert summary(root) == summary(fresh)
     assert Counter(index_keys(root)) == Counter(index_keys(fresh))
