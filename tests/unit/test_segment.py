@@ -43,10 +43,12 @@ def _segment_files(ix, path: Path) -> dict[str, bytes]:
 
 
 @pytest.mark.parametrize(
-    ("limitmb", "blocklimit"), [(128, 128), (0, 4)], ids=["in-memory", "run-per-document"]
+    ("limitmb", "blocklimit", "run_chunk"),
+    [(128, 128, 4096), (0, 4, 4096), (1, 4, 3)],
+    ids=["in-memory", "run-per-document", "runs-in-small-pieces"],
 )
 @pytest.mark.slow
-def test_same_segment_files_as_whoosh(tmp_path, blocks, limitmb, blocklimit):
+def test_same_segment_files_as_whoosh(tmp_path, blocks, limitmb, blocklimit, run_chunk):
     """With every block compressed (min_compress=0), the files are byte for byte Whoosh's."""
     codec = W3Codec(blocklimit=blocklimit)
     plain = _write(tmp_path / "plain", SegmentWriter, blocks, compound=False, codec=codec)
@@ -58,6 +60,7 @@ def test_same_segment_files_as_whoosh(tmp_path, blocks, limitmb, blocklimit):
         codec=codec,
         limitmb=limitmb,
         min_compress=0,
+        run_chunk=run_chunk,
     )
     expected = _segment_files(plain, tmp_path / "plain")
     found = _segment_files(fast, tmp_path / "fast")

@@ -8,11 +8,12 @@ one list, analyses our text fields without Whoosh's token objects, keeps field l
 and writes each term's W3 blocks and term-table row in one pass. Stored fields, lengths and
 columns still go through Whoosh's per-document writer, so the segment holds the same terms,
 postings, statistics, stored fields and columns as ``SegmentWriter`` would write; only small
-posting blocks are left uncompressed (see _TermWriter; tests/unit/test_segment.py).
+posting blocks are left uncompressed (see postings.TermWriter; tests/unit/test_segment.py).
 
 Memory stays bounded: when the buffered postings pass ``limitmb``, they are written to a sorted
-run file, and the runs are merged term by term (not posting by posting) when the segment is
-finished.
+run file in pieces of at most ``run_chunk`` postings, and when the segment is finished the runs
+are merged a piece at a time: each term's blocks are written as its pieces arrive, so neither
+a long posting list nor the number of runs makes the merge hold much.
 """
 
 from __future__ import annotations
@@ -23,38 +24,43 @@ import os
 import pickle
 import signal
 import tempfile
-import zlib
-from array import array
 from collections.abc import Iterator
-from operator import sub
+from itertools import groupby
+from operator import itemgetter
 
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo
-from whoosh.filedb.filetables import _lengths as _ROW_LENGTHS
 from whoosh.formats import Positions
 from whoosh.multiproc import MpWriter, SubWriterTask
-from whoosh.system import pack_int, pack_long, pack_uint, pack_ushort
+from whoosh.system import pack_uint, pack_ushort
 from whoosh.util.numeric import length_to_byte
 from whoosh.writing import SegmentWriter
 
 from indexer.backends.whoosh.analyzers import TermAnalyzer
+from indexer.backends.whoosh.postings import Postings, TermIndex, TermWriter
 
-_TERMINFO = W3TermInfo._struct
 _ONE = pack_uint(1)
 BYTES_PER_POSTING = 100  # rough memory cost of one buffered posting, term overhead included
-RUN_BATCH = 1000  # terms per pickle in a run file
-MIN_COMPRESS = 256  # bytes: smaller posting blocks are stored uncompressed (see _TermWriter)
+# Postings per pickle in a run file (a longer list is cut into pieces): the merge holds one
+# piece of every run, so its memory grows slowly with the number of runs, not with their size.
+RUN_CHUNK = 4096
+MIN_COMPRESS = 256  # bytes: smaller posting blocks are stored uncompressed (see TermWriter)
 PR_SET_PDEATHSIG = 1  # prctl option (linux/prctl.h)
-
-# A buffered term: its postings as a flat list docnum, weight, value, docnum, weight, value, ...
-Postings = list
+_TERM = itemgetter(0, 1)
 
 
 class FastSegmentWriter(SegmentWriter):
     """A SegmentWriter that buffers postings per term and writes them a block at a time."""
 
-    def __init__(self, ix, limitmb: int = 128, min_compress: int = MIN_COMPRESS, **kwargs) -> None:
+    def __init__(
+        self,
+        ix,
+        limitmb: int = 128,
+        min_compress: int = MIN_COMPRESS,
+        run_chunk: int = RUN_CHUNK,
+        **kwargs,
+    ) -> None:
         super().__init__(ix, limitmb=limitmb, **kwargs)
         self.min_compress = min_compress
+        self.run_chunk = run_chunk
         self._terms: dict[str, dict] = {}  # field -> term (str or bytes) -> Postings
         self._buffered = 0
         self._limit = limitmb * 2**20 // BYTES_PER_POSTING
@@ -152,34 +158,33 @@ class FastSegmentWriter(SegmentWriter):
         """Write the buffered postings to a sorted run file and empty the buffer."""
         # open until the segment is finished (_close_segment); deleted when closed
         run = tempfile.TemporaryFile(dir=self.storage.folder, prefix=".run-")  # noqa: SIM115
-        batch = []
-        for item in self._sorted_buffer():
-            batch.append(item)
-            if len(batch) == RUN_BATCH:
-                pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
-                batch = []
+        batch, size, step = [], 0, 3 * self.run_chunk
+        for name, tbytes, postings in self._sorted_buffer():
+            for start in range(0, len(postings), step):
+                piece = postings[start : start + step] if len(postings) > step else postings
+                batch.append((name, tbytes, piece))
+                size += len(piece)
+                if size >= step:
+                    pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
+                    batch, size = [], 0
         pickle.dump(batch, run, pickle.HIGHEST_PROTOCOL)
         run.seek(0)
         self._runs.append(run)
         self._terms = {}
         self._buffered = 0
 
-    def _merged(self) -> Iterator[tuple[str, bytes, Postings]]:
-        """All terms in index order, each term's postings joined across runs (in doc order)."""
+    def _merged(self) -> Iterator[tuple[str, bytes, Iterator[Postings]]]:
+        """All terms in index order, each with its postings in document order, in pieces that
+        are read from the runs as they are consumed (use them before the next term)."""
         if not self._runs:
-            yield from self._sorted_buffer()
+            for name, tbytes, postings in self._sorted_buffer():
+                yield name, tbytes, iter((postings,))
             return
         self._spill()
         # a term in several runs: tuples compare by field, term, then first docnum (run order)
         merged = heapq.merge(*(_read_run(run) for run in self._runs))
-        name, tbytes, postings = next(merged)
-        for item in merged:
-            if item[1] == tbytes and item[0] == name:
-                postings.extend(item[2])
-            else:
-                yield name, tbytes, postings
-                name, tbytes, postings = item
-        yield name, tbytes, postings
+        for (name, tbytes), items in groupby(merged, key=_TERM):
+            yield name, tbytes, _chunks(items)
 
     def _flush_segment(self) -> None:
         self.perdocwriter.close()
@@ -187,10 +192,10 @@ class FastSegmentWriter(SegmentWriter):
         codec = fw._codec
         if codec._inlinelimit > 1:
             raise ValueError("FastSegmentWriter does not inline postings")
-        write = _TermWriter(fw._postfile, codec._blocklimit, codec._compression, self.min_compress)
-        add_term = _TermIndex(fw._tindex)
+        write = TermWriter(fw._postfile, codec._blocklimit, codec._compression, self.min_compress)
+        add_term = TermIndex(fw._tindex)
         current = None
-        for name, tbytes, postings in self._merged():
+        for name, tbytes, chunks in self._merged():
             if name != current:
                 if current is not None:
                     fw.finish_field()
@@ -201,9 +206,11 @@ class FastSegmentWriter(SegmentWriter):
                 fixed = field.format.fixed_value_size()
                 lengths = self._lengths.get(name, bytearray())
                 lengths.extend(bytes(self.docnum - len(lengths)))
-            add_term(key + tbytes, write(postings, lengths, fixed))
+            add_term(key + tbytes, write(chunks, lengths, fixed))
         if current is not None:
             fw.finish_field()
+        write.finish()
+        add_term.finish()
         fw.close()
         self._terms = {}
 
@@ -222,7 +229,7 @@ def _encode_positions(plist: list[int]) -> bytes:
 
 
 def _read_run(run) -> Iterator[tuple[str, bytes, Postings]]:
-    """The terms of a run file; one unpickler per batch, so nothing accumulates in a memo."""
+    """The chunks of a run file; one unpickler per batch, so nothing accumulates in a memo."""
     while True:
         try:
             yield from pickle.load(run)
@@ -230,118 +237,8 @@ def _read_run(run) -> Iterator[tuple[str, bytes, Postings]]:
             return
 
 
-class _TermWriter:
-    """Writes one term's postings as W3PostingsWriter does; returns its W3TermInfo bytes.
-
-    The same blocks (delta-coded ids, minified weights and values, pickled, with their block
-    info) and the same term statistics, computed a block at a time instead of a posting at a
-    time. One difference: a block whose pickle is shorter than `min_compress` bytes is stored
-    uncompressed (compression 0 in its block info, which Whoosh's reader honours). zlib costs
-    more than the rest of a one-posting term and does not shrink such a block; W3 meant to skip
-    blocks under 20 bytes but never does. With min_compress=0 the files are byte for byte
-    Whoosh's (tests/unit/test_segment.py).
-    """
-
-    def __init__(self, postfile, blocklimit: int, compression: int, min_compress: int) -> None:
-        self._postfile = postfile
-        self._offset = postfile.tell()
-        self._blocklimit = blocklimit
-        self._compression = compression
-        self._min_compress = min_compress
-
-    def __call__(self, postings: Postings, lengths: bytearray, fixed: int | None) -> bytes:
-        ids = postings[0::3]
-        weights = postings[1::3]
-        values = postings[2::3]
-        count = len(ids)
-        size = self._blocklimit
-        if count <= size:  # most terms: one block
-            blocks = [self._block(ids, weights, values, lengths, fixed, True)]
-        else:
-            blocks = [
-                self._block(
-                    ids[start : start + size],
-                    weights[start : start + size],
-                    values[start : start + size],
-                    lengths,
-                    fixed,
-                    start + size >= count,
-                )
-                for start in range(0, count, size)
-            ]
-        data = b"".join([WHOOSH3_HEADER_MAGIC, *(b[0] for b in blocks)])
-        offset = self._offset
-        self._postfile.write(data)
-        self._offset += len(data)
-        # W3TermInfo: sums and extremes of the blocks' statistics; lengths are length bytes
-        mins = [b[2] for b in blocks if b[2]]
-        return (
-            _TERMINFO.pack(
-                False,
-                sum(b[1] for b in blocks),
-                count,
-                min(mins) if mins else 0,
-                max(b[3] for b in blocks),
-                max(0, *(b[4] for b in blocks)),
-                ids[0],
-                ids[-1],
-            )
-            + pack_long(offset)
-            + pack_int(len(data))
-        )
-
-    def _block(self, ids, weights, values, lengths, fixed, last: bool) -> tuple:
-        """A block's bytes (as W3PostingsWriter._write_block writes them, length first) and its
-        statistics: total weight, min and max length byte (0: none), max weight."""
-        stored = array("f", weights)
-        n = len(ids)
-        if stored.count(1.0) == n:
-            mini_weights = None
-        elif stored.count(stored[0]) == n:
-            mini_weights = stored[0]
-        else:
-            mini_weights = tuple(stored)
-        if fixed is None:
-            mini_values = tuple(filter(None, values))
-        elif fixed == 0:
-            mini_values = None
-        else:
-            mini_values = b"".join(values)
-        deltas = (ids[0], *map(sub, ids[1:], ids[:-1]))
-        data = pickle.dumps((deltas, mini_weights, mini_values), 2)
-        comp = self._compression if len(data) >= self._min_compress else 0
-        if comp:
-            data = zlib.compress(data, comp)
-        found = [b for b in map(lengths.__getitem__, ids) if b]
-        minbyte, maxbyte = (min(found), max(found)) if found else (0, 0)
-        maxweight = max(0, max(weights))
-        info = pickle.dumps((n, ids[-1], maxweight, comp, minbyte, maxbyte), 2)
-        size = len(info) + len(data)
-        body = b"".join((pack_int(-size if last else size), info, data))
-        return body, sum(stored), minbyte, maxbyte, maxweight
-
-
-class _TermIndex:
-    """Adds rows to the segment's term table (an OrderedHashWriter) as its add() does.
-
-    The same row and hash entry; the file position is tracked here rather than asked of the file
-    twice per term, and the key order is left to the caller (terms come sorted).
-    """
-
-    def __init__(self, table) -> None:
-        self._table = table
-        self._write = table.dbfile.write
-        self._pos = table.dbfile.tell()
-
-    def __call__(self, key: bytes, value: bytes) -> None:
-        table = self._table
-        pos = self._pos
-        table.index.append(pos)
-        row = _ROW_LENGTHS.pack(len(key), len(value)) + key + value
-        self._write(row)
-        self._pos = pos + len(row)
-        h = table.hashfn(key)
-        table.buckets[h & 255].append((h, pos))
+def _chunks(items: Iterator[tuple[str, bytes, Postings]]) -> Iterator[Postings]:
+    return (postings for _, _, postings in items)
 
 
 class _FastSubTask(SubWriterTask):
