@@ -179,7 +179,7 @@ class Manifest:
                 return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
         except FileNotFoundError:
             raise IndexDamaged(_damaged(generation, "its manifest.json is missing")) from None
-        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as err:
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
             raise IndexDamaged(
                 _damaged(generation, f"its manifest.json is unreadable ({err})")
             ) from err
