@@ -18,10 +18,8 @@ import click
 
 from indexer.backends import backend_for
 from indexer.errors import DocsearchError, IndexOutdated, SettingError, StoreError
-from indexer.index.build import build
 from indexer.index.generations import current_generation
-from indexer.index.manifest import MANIFEST, Manifest
-from indexer.ingest.corpus import discover
+from indexer.index.manifest import MANIFEST, Manifest, read_summary
 from indexer.ingest.symbols import normalize_symbol
 from indexer.settings import (
     CACHE_SIZE,
@@ -131,7 +129,7 @@ def _corpus_settings(corpus_path: Path | None, index_path: Path | None) -> Setti
     force = (click.get_current_context().obj or {}).get("force", False)
     try:
         generation = current_generation(settings.index)
-        built_from = Manifest.load(generation).corpus if generation else ""
+        built_from = read_summary(generation).corpus if generation else ""
     except StoreError:  # a damaged index: `build` must still be able to replace it
         built_from = ""
     here = str(settings.corpus.expanduser().resolve())
@@ -150,6 +148,9 @@ def _echo_json(data: dict) -> None:
 def _run_build(settings: Settings, exit_on_failures: bool = True) -> None:
     """Build with a progress bar and a summary on stderr; exit code 1 if a file failed (unless
     `exit_on_failures` is False: a first-run build before a search or serve goes on)."""
+    from indexer.index.build import build  # not imported by the commands that only read
+    from indexer.ingest.corpus import discover
+
     corpus, root = settings.corpus, settings.index
     total = len(discover(corpus)) if corpus.is_dir() else 0
     with click.progressbar(length=total, label="Indexing", file=sys.stderr, show_pos=True) as bar:
@@ -197,9 +198,9 @@ def _print_alignment(root: Path) -> None:
 def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
     """Open the index, building it from the corpus first if there is none or it is outdated.
 
-    With `open_now`, the live generation is opened here: its manifest (megabytes at 10^6
-    paragraphs) is read once, for the compatibility check and the searches. Without it, only
-    the manifest is checked (a server opens the index in its own processes).
+    With `open_now`, the live generation is opened here (its summary checked, its manifest read
+    only if a command needs the document list). Without it, only the summary is checked (a
+    server opens the index in its own processes).
     """
     from indexer.search.index import SearchIndex  # the writing commands start faster without it
 
@@ -212,7 +213,7 @@ def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
         try:
             if open_now:
                 index.generation  # noqa: B018 - opens the live generation or says it is outdated
-            elif problem := Manifest.load(generation).compatibility_problem(backend.SCHEMA_VERSION):
+            elif problem := read_summary(generation).compatibility_problem(backend.SCHEMA_VERSION):
                 raise IndexOutdated(problem)
             return index
         except IndexOutdated:

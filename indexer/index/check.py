@@ -1,5 +1,6 @@
-"""`docsearch check`: is the live generation intact? Its CURRENT pointer, its manifest, every
-index file's size and checksum, and the number of blocks the index holds."""
+"""`docsearch check`: is the live generation intact? Its CURRENT pointer, its manifest and the
+summary beside it, every index file's size and checksum, and the number of blocks the index
+holds."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from pathlib import Path
 from indexer.backends import Backend, default_backend
 from indexer.errors import IndexDamaged, StoreError
 from indexer.index.generations import live_generation
-from indexer.index.manifest import Manifest, file_sha256
+from indexer.index.manifest import Manifest, file_sha256, summary_problem
 
 REBUILD = "run `docsearch build` to rebuild it"
 
@@ -34,6 +35,8 @@ def check(root: Path, checksums: bool = True, backend: Backend | None = None) ->
     manifest = Manifest.load(live)
     report = CheckReport(live.name, len(manifest.files), manifest.counts["blocks"])
     report.problems = file_problems(live, manifest, checksums)
+    if problem := summary_problem(live, manifest):
+        report.problems.append(problem)
     if not report.problems:
         try:
             found = backend.count_blocks(live)

@@ -34,7 +34,7 @@ from pathlib import Path
 
 from indexer.backends.base import GenerationWriter
 from indexer.errors import IndexDamaged, IndexMissing, LockTimeout, StoreError
-from indexer.index.manifest import MANIFEST, Manifest, file_sha256
+from indexer.index.manifest import MANIFEST, SUMMARY, Manifest, file_sha256
 from indexer.settings import lock_timeout_or_default
 
 log = logging.getLogger(__name__)
@@ -182,7 +182,7 @@ def file_table(path: Path, live: tuple[Path, dict[str, list]] | None) -> dict[st
     generation keeps the checksum recorded there (index files are never modified)."""
     table = {}
     for item in sorted(path.iterdir()):
-        if not item.is_file() or item.name == MANIFEST:
+        if not item.is_file() or item.name in (MANIFEST, SUMMARY):
             continue
         stat = item.stat()
         known = live[1].get(item.name) if live else None

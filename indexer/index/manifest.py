@@ -1,7 +1,9 @@
 """manifest.json: what a generation holds, how it was built, and from which files.
 
 Every generation directory has one. Updates compare the corpus folder with it (hashes, sizes
-and modification times) instead of reading the index; readers check it for compatibility.
+and modification times) instead of reading the index. Beside it, summary.json holds what a
+reader checks and reports (versions, counts) without the per-document list, which is megabytes
+at 10^6 paragraphs; a generation written before summaries is read from its manifest.
 """
 
 from __future__ import annotations
@@ -15,15 +17,18 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import UTC, datetime
 from importlib import metadata as pkg_metadata
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from indexer.analysis import glossary
 from indexer.analysis.terms import ANALYSIS_VERSION
 from indexer.errors import IndexDamaged
-from indexer.ingest.alignment import problems_from_labels
-from indexer.ingest.corpus import Document, Failure
 from indexer.ingest.keys import document_key
 
+if TYPE_CHECKING:  # reading the corpus is not needed to read a manifest (a search starts faster)
+    from indexer.ingest.corpus import Document, Failure
+
 MANIFEST = "manifest.json"
+SUMMARY = "summary.json"
 MANIFEST_VERSION = 1
 
 
@@ -83,6 +88,8 @@ class FailureEntry:
         return cls(failure.source, failure.reason, failure.duplicate, sha256, metadata)
 
     def failure(self) -> Failure:
+        from indexer.ingest.corpus import Failure
+
         return Failure(self.source, self.reason, self.duplicate)
 
 
@@ -109,6 +116,8 @@ class Manifest:
         corpus: str = "",
     ) -> Manifest:
         """A manifest for a generation written now by this code."""
+        from indexer.ingest.alignment import problems_from_labels
+
         documents = sorted(documents, key=lambda e: e.source)
         return cls(
             documents=documents,
@@ -134,6 +143,72 @@ class Manifest:
 
     def compatibility_problem(self, schema_version: int) -> str | None:
         """Why this code cannot search the generation (one sentence), or None."""
+        return self.summary().compatibility_problem(schema_version)
+
+    def summary(self, manifest_bytes: int = 0) -> Summary:
+        """What summary.json holds for this manifest (`manifest_bytes`: its size on disk)."""
+        return Summary(
+            schema_version=self.schema_version,
+            analysis_version=self.analysis_version,
+            glossary=self.glossary,
+            versions=dict(self.versions),
+            built=self.built,
+            corpus=self.corpus,
+            counts=self.counts,
+            manifest_bytes=manifest_bytes,
+        )
+
+    # -- on disk
+    def to_json(self) -> dict:
+        return {**asdict(self), "counts": self.counts}
+
+    def save(self, generation: Path) -> None:
+        """Write manifest.json, then its summary.json."""
+        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        data = text.encode("utf-8")
+        (generation / MANIFEST).write_bytes(data)
+        summary = json.dumps(asdict(self.summary(len(data))), ensure_ascii=False, indent=1)
+        (generation / SUMMARY).write_text(summary, encoding="utf-8")
+
+    @classmethod
+    def load(cls, generation: Path) -> Manifest:
+        """Read a generation's manifest; IndexDamaged (one sentence) if it is missing or bad."""
+        path = generation / MANIFEST
+        try:
+            with _no_gc():  # millions of new objects at 10^6 paragraphs, none of them garbage
+                return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
+        except FileNotFoundError:
+            raise IndexDamaged(_damaged(generation, "its manifest.json is missing")) from None
+        except (OSError, ValueError, TypeError, KeyError, AttributeError) as err:
+            raise IndexDamaged(
+                _damaged(generation, f"its manifest.json is unreadable ({err})")
+            ) from err
+
+    @classmethod
+    def from_json(cls, data: dict) -> Manifest:
+        known = {f.name for f in fields(cls)}
+        values = {k: v for k, v in data.items() if k in known}
+        values["documents"] = _entries(DocumentEntry, data["documents"])
+        values["failures"] = _entries(FailureEntry, data.get("failures", []))
+        return cls(**values)
+
+
+@dataclass(frozen=True)
+class Summary:
+    """How a generation was built and what it holds in numbers: what opening it for searching
+    needs from its manifest."""
+
+    schema_version: int
+    analysis_version: int
+    glossary: str
+    versions: dict[str, str]
+    built: str
+    corpus: str
+    counts: dict[str, int]  # documents (language files), blocks, paragraphs
+    manifest_bytes: int  # the size of the manifest.json summarised: a stale summary is ignored
+
+    def compatibility_problem(self, schema_version: int) -> str | None:
+        """Why this code cannot search the generation (one sentence), or None."""
         expected = {
             "schema version": (self.schema_version, schema_version),
             "analysis version": (self.analysis_version, ANALYSIS_VERSION),
@@ -147,35 +222,41 @@ class Manifest:
                 )
         return None
 
-    # -- on disk
-    def to_json(self) -> dict:
-        return {**asdict(self), "counts": self.counts}
 
-    def save(self, generation: Path) -> None:
-        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
-        (generation / MANIFEST).write_text(text, encoding="utf-8")
+def read_summary(generation: Path) -> Summary:
+    """A generation's summary: its summary.json where that matches its manifest.json's size,
+    else (a generation written before summaries) read from the manifest. IndexDamaged as
+    `Manifest.load` raises it."""
+    try:
+        summary = Summary(**json.loads((generation / SUMMARY).read_text(encoding="utf-8")))
+        if (generation / MANIFEST).stat().st_size == summary.manifest_bytes:
+            return summary
+    except (OSError, UnicodeDecodeError, ValueError, TypeError):
+        pass
+    manifest = Manifest.load(generation)
+    try:
+        size = (generation / MANIFEST).stat().st_size
+    except OSError:
+        size = 0
+    return manifest.summary(size)
 
-    @classmethod
-    def load(cls, generation: Path) -> Manifest:
-        """Read a generation's manifest; IndexDamaged (one sentence) if it is missing or bad."""
-        path = generation / MANIFEST
-        try:
-            with _no_gc():  # millions of new objects at 10^6 paragraphs, none of them garbage
-                return cls.from_json(json.loads(path.read_text(encoding="utf-8")))
-        except FileNotFoundError:
-            raise IndexDamaged(_damaged(generation, "its manifest.json is missing")) from None
-        except (OSError, UnicodeDecodeError, ValueError, TypeError, KeyError) as err:
-            raise IndexDamaged(
-                _damaged(generation, f"its manifest.json is unreadable ({err})")
-            ) from err
 
-    @classmethod
-    def from_json(cls, data: dict) -> Manifest:
-        known = {f.name for f in fields(cls)}
-        values = {k: v for k, v in data.items() if k in known}
-        values["documents"] = _entries(DocumentEntry, data["documents"])
-        values["failures"] = _entries(FailureEntry, data.get("failures", []))
-        return cls(**values)
+def summary_problem(generation: Path, manifest: Manifest) -> str | None:
+    """Why the generation's summary.json disagrees with its manifest (one sentence), or None
+    (none there is fine: readers then use the manifest)."""
+    try:
+        text = (generation / SUMMARY).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return None
+    except OSError as err:
+        return f"its summary.json is unreadable ({err})."
+    try:
+        size = (generation / MANIFEST).stat().st_size
+        if Summary(**json.loads(text)) == manifest.summary(size):
+            return None
+    except (OSError, ValueError, TypeError):
+        pass
+    return "its summary.json does not match its manifest.json."
 
 
 def _entries(kind, items: list[dict]) -> list:

@@ -16,13 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from indexer.errors import IngestError
-from indexer.ingest.keys import block_key, document_key
+from indexer.ingest.keys import LANGUAGES, block_key, document_key
 from indexer.ingest.paragraphs import Block, Header, split_text
 from indexer.ingest.symbols import SymbolError, normalize_symbol, symbol_from_filename
 
 log = logging.getLogger(__name__)
 
-LANGUAGES = ("zh", "en")
 # The readers' suffixes (indexer.ingest.sources is imported only when a file is read: it loads
 # pdfminer and python-docx, which a search never needs).
 SUPPORTED_SUFFIXES = (".txt", ".pdf", ".docx")

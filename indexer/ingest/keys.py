@@ -11,6 +11,7 @@ whatever its label holds.
 from __future__ import annotations
 
 SEPARATOR = "|"
+LANGUAGES = ("zh", "en")  # the languages a document comes in
 
 
 def block_key(symbol: str, lang: str, label: str) -> str:

@@ -10,8 +10,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from indexer.errors import DocsearchError
-from indexer.ingest.corpus import LANGUAGES
 from indexer.ingest.facets import DOC_TYPES
+from indexer.ingest.keys import LANGUAGES
 from indexer.ingest.symbols import SymbolError, normalize_symbol
 from indexer.query.parse import FILTERS
 

@@ -11,9 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-from rapidfuzz import process
-from rapidfuzz.distance import DamerauLevenshtein
-
 from indexer.analysis.scan import scan
 from indexer.analysis.terms import stem
 from indexer.query.parse import ParsedQuery
@@ -36,6 +33,9 @@ def _in_case_of(typed: str, word: str) -> str:
 
 def correct(word: str, words: Mapping[str, int]) -> str | None:
     """The indexed word nearest to `word` (folded), or None."""
+    from rapidfuzz import process  # only a query needing a correction loads it
+    from rapidfuzz.distance import DamerauLevenshtein
+
     limit = _max_distance(word)
     found = process.extract(
         word, list(words), scorer=DamerauLevenshtein.distance, score_cutoff=limit, limit=100

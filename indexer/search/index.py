@@ -7,6 +7,7 @@ kept in a small cache that a new generation empties.
 
 from __future__ import annotations
 
+import functools
 import logging
 import threading
 import time
@@ -18,7 +19,7 @@ from indexer.backends import Backend, default_backend
 from indexer.backends.base import IndexReader
 from indexer.errors import IndexOutdated, SymbolError
 from indexer.index.generations import current_generation, live_generation
-from indexer.index.manifest import Manifest
+from indexer.index.manifest import Manifest, Summary, read_summary
 from indexer.ingest.symbols import normalize_symbol
 from indexer.search.ranking import run_search, symbol_in
 from indexer.search.results import BlockView, DocumentSummary, DocumentView, SearchPage
@@ -34,8 +35,13 @@ class _Open:
     """The live generation as this handle has it open."""
 
     path: Path
-    manifest: Manifest
+    summary: Summary
     reader: IndexReader
+
+    @functools.cached_property
+    def manifest(self) -> Manifest:
+        """The whole manifest, read when first asked for: searching needs only the summary."""
+        return Manifest.load(self.path)
 
 
 class SearchIndex:
@@ -84,6 +90,7 @@ class SearchIndex:
         try:
             fresh = self._open_live()
             fresh.reader.warm_up()
+            fresh.manifest  # noqa: B018 - read here, not while a request for the list waits
         except Exception:  # noqa: BLE001 - a broken new generation: keep serving the old one
             log.exception("could not open the new index generation")
             fresh = None
@@ -100,7 +107,7 @@ class SearchIndex:
                 self._retired.pop(0).close()
         self._open = fresh
         self._pages.clear()
-        counts = fresh.manifest.counts
+        counts = fresh.summary.counts
         log.info(
             "index generation %s is live (%s language files, %s paragraphs)",
             fresh.path.name,
@@ -110,11 +117,11 @@ class SearchIndex:
 
     def _open_live(self) -> _Open:
         path = live_generation(self.root)
-        manifest = Manifest.load(path)
-        problem = manifest.compatibility_problem(self.backend.SCHEMA_VERSION)
+        summary = read_summary(path)
+        problem = summary.compatibility_problem(self.backend.SCHEMA_VERSION)
         if problem:
             raise IndexOutdated(problem[0].upper() + problem[1:])
-        return _Open(path, manifest, self.backend.open_reader(path, self.cache_mb * 2**20))
+        return _Open(path, summary, self.backend.open_reader(path, self.cache_mb * 2**20))
 
     @property
     def manifest(self) -> Manifest:

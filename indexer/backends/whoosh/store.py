@@ -26,7 +26,6 @@ from indexer.backends.whoosh.columns import save_tables
 from indexer.backends.whoosh.engine import CACHE_BYTES
 from indexer.backends.whoosh.reader import WhooshReader
 from indexer.backends.whoosh.schema import SCHEMA_VERSION, build_schema
-from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter
 from indexer.errors import IndexDamaged
 
 __all__ = [
@@ -127,6 +126,8 @@ def create(path: Path, parallel: bool = False) -> WhooshWriter:
     big builds analyse and write in two processes on two cores, each its own segment.
     """
     ix = storage(path).create_index(build_schema())
+    from indexer.backends.whoosh.writer import FastMpWriter, FastSegmentWriter  # builds only
+
     procs = min(MAX_PROCS, os.cpu_count() or 1) if parallel else 1
     if procs == 1:
         writer = FastSegmentWriter(ix, limitmb=BUILD_LIMITMB)
