@@ -34,7 +34,7 @@ from pathlib import Path
 
 from indexer.backends.base import GenerationWriter
 from indexer.errors import IndexDamaged, IndexMissing, LockTimeout, StoreError
-from indexer.index.manifest import MANIFEST, SUMMARY, Manifest, file_sha256
+from indexer.index.manifest import MANIFEST, SUMMARY, Manifest, file_sha256, read_summary
 from indexer.settings import lock_timeout_or_default
 
 log = logging.getLogger(__name__)
@@ -203,7 +203,7 @@ def _same_file(a: Path, b: Path) -> bool:
 def _live_files(root: Path) -> tuple[Path, dict[str, list]] | None:
     try:
         live = current_generation(root)
-        return (live, Manifest.load(live).files) if live else None
+        return (live, read_summary(live).files) if live else None
     except StoreError:
         return None
 

@@ -156,15 +156,23 @@ class Manifest:
             corpus=self.corpus,
             counts=self.counts,
             manifest_bytes=manifest_bytes,
+            files=dict(self.files),
         )
 
     # -- on disk
     def to_json(self) -> dict:
-        return {**asdict(self), "counts": self.counts}
+        """The manifest as JSON values, sharing this object's lists (read it, do not change it):
+        `dataclasses.asdict` deep-copies 1.4 million values at 10^6 paragraphs, half of an
+        update's time."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
+        data["documents"] = [vars(e) for e in self.documents]
+        data["failures"] = [vars(f) for f in self.failures]
+        return {**data, "counts": self.counts}
 
     def save(self, generation: Path) -> None:
         """Write manifest.json, then its summary.json."""
-        text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
+        with _no_gc():
+            text = json.dumps(self.to_json(), ensure_ascii=False, separators=(",", ":"))
         data = text.encode("utf-8")
         (generation / MANIFEST).write_bytes(data)
         summary = json.dumps(asdict(self.summary(len(data))), ensure_ascii=False, indent=1)
@@ -206,6 +214,7 @@ class Summary:
     corpus: str
     counts: dict[str, int]  # documents (language files), blocks, paragraphs
     manifest_bytes: int  # the size of the manifest.json summarised: a stale summary is ignored
+    files: dict[str, list]  # index file -> [size, sha256]: what the next generation links
 
     def compatibility_problem(self, schema_version: int) -> str | None:
         """Why this code cannot search the generation (one sentence), or None."""
