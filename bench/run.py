@@ -449,7 +449,10 @@ def step_http(
         # the first answers open the index in each server process (and warm a fresh Solr's
         # JIT): on a loaded machine that can take longer than a request may in the timed run
         conn = http.client.HTTPConnection("127.0.0.1", port, timeout=180)
-        status, body = _get(conn, paths[1])
+        try:
+            status, body = _get(conn, paths[1])
+        except OSError as err:  # a timeout too: the run's other figures are kept
+            return {"error": f"the first /api/search did not answer ({err or type(err).__name__})"}
         if status == 404:
             return {"pending": "GET /api/search is not served yet (404)"}
         try:
