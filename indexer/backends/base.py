@@ -59,8 +59,9 @@ class IndexReader(Protocol):
         """The stored block with this key (`indexer.index.keys.block_key`), if any."""
         ...
 
-    def first_block(self, doc_key: str) -> Stored | None:
-        """The first stored block of a document version (`indexer.ingest.keys.document_key`)."""
+    def first_blocks(self, doc_keys: list[str]) -> dict[str, Stored]:
+        """The first stored block of each document version (`indexer.ingest.keys.document_key`)
+        that has one, by document key (in few requests: a server-side index has 10^4 of them)."""
         ...
 
     def blocks_of(self, symbol: str) -> list[Stored]:

@@ -214,8 +214,10 @@ class SearchIndex:
         if cached is not None and cached[0] is opened:
             return cached[1]
         versions: dict[str, dict[str, dict]] = {}
-        for entry in opened.manifest.documents:
-            stored = opened.reader.first_block(entry.key)
+        entries = opened.manifest.documents
+        first = opened.reader.first_blocks([entry.key for entry in entries])
+        for entry in entries:
+            stored = first.get(entry.key)
             if stored is not None:
                 stored["paragraphs"] = entry.paragraphs
                 versions.setdefault(entry.symbol, {})[entry.lang] = stored

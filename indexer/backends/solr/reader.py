@@ -24,6 +24,7 @@ from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
 from indexer.backends.solr.client import SolrClient, SolrError
 from indexer.backends.solr.dsl import to_solr
 from indexer.errors import StoreError
+from indexer.ingest.keys import document_key
 from indexer.query.tree import Node, Term
 
 FACETS = {  # field -> filter
@@ -256,16 +257,22 @@ class SolrReader:
         docs = self._blocks(Term("key", key), 1)
         return docs[0] if docs else None
 
-    def first_block(self, doc_key: str) -> Stored | None:
-        found = self.select(
-            {
-                "query": to_solr(Term("doc", doc_key)),
-                "limit": 1,
-                "fields": ",".join(STORED),
-                "sort": "order asc",
-            }
-        )["response"]["docs"]
-        return _stored(found[0]) if found else None
+    def first_blocks(self, doc_keys: list[str]) -> dict[str, Stored]:
+        found = {}
+        for start in range(0, len(doc_keys), _PAGE):
+            batch = doc_keys[start : start + _PAGE]
+            page = self.select(
+                {
+                    "query": _terms("doc", batch),
+                    "filter": ["order:0"],  # a version's blocks are numbered from 0
+                    "limit": len(batch),
+                    "fields": ",".join(STORED),
+                }
+            )
+            for doc in page["response"]["docs"]:
+                stored = _stored(doc)
+                found[document_key(stored["symbol"], stored["lang"])] = stored
+        return found
 
     def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
         key = (field, containing)

@@ -198,10 +198,14 @@ class WhooshReader:
         found = self.engine.evaluate(searcher, Term("key", key)).docs
         return searcher.stored_fields(int(found[0])) if len(found) else None
 
-    def first_block(self, doc_key: str) -> Stored | None:
+    def first_blocks(self, doc_keys: list[str]) -> dict[str, Stored]:
         searcher = self._searcher()
-        number = searcher.document_number(doc=doc_key)
-        return dict(searcher.stored_fields(number)) if number is not None else None
+        found = {}
+        for key in doc_keys:
+            number = searcher.document_number(doc=key)
+            if number is not None:
+                found[key] = dict(searcher.stored_fields(number))
+        return found
 
     def blocks_of(self, symbol: str) -> list[Stored]:
         return list(self._searcher().documents(symbol=symbol))
