@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
 
-from indexer import build
+from indexer import build, update
 from indexer.settings import bundled_corpus
 
 XSS_DOCUMENT = """XSS/1/1
@@ -29,6 +30,23 @@ def index_root(tmp_path_factory) -> Path:
     root = tmp_path_factory.mktemp("index")
     build(bundled_corpus(), root)
     return root
+
+
+@pytest.fixture(scope="session")
+def updated_index(tmp_path_factory) -> tuple[Path, Path]:
+    """(corpus, index): the bundled corpus built, then one document replaced by an update (two
+    segments, the replaced version's blocks deleted). Tests copy it before changing it."""
+    corpus = tmp_path_factory.mktemp("updated-corpus")
+    shutil.copytree(bundled_corpus(), corpus, dirs_exist_ok=True)
+    root = tmp_path_factory.mktemp("updated-index")
+    build(corpus, root)
+    changed = corpus / "en" / "cdip_19_6.txt"
+    changed.write_text(
+        changed.read_text(encoding="utf-8") + "\n99. Technology and development again.\n",
+        encoding="utf-8",
+    )
+    update(corpus, root)
+    return corpus, root
 
 
 @pytest.fixture(scope="session")

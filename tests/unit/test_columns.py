@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from indexer import SearchIndex, build, optimize, update
+from indexer import SearchIndex, optimize
 from indexer.backends.whoosh.columns import (
     CODED,
     SUFFIX,
@@ -22,26 +22,8 @@ from indexer.backends.whoosh.store import open_reader, storage
 from indexer.errors import IndexDamaged
 from indexer.index.check import check
 from indexer.index.generations import current_generation
-from indexer.settings import bundled_corpus
 
 QUERIES = ["发展", "technology transfer", "知识产权 发展", "CDIP/19/6"]
-
-
-@pytest.fixture(scope="module")
-def updated(tmp_path_factory) -> tuple[Path, Path]:
-    """(corpus, index): a build, then an update that replaces one document (two segments, the
-    replaced document's old blocks deleted)."""
-    corpus = tmp_path_factory.mktemp("columns-corpus")
-    shutil.copytree(bundled_corpus(), corpus, dirs_exist_ok=True)
-    root = tmp_path_factory.mktemp("columns-index")
-    build(corpus, root)
-    changed = corpus / "en" / "cdip_19_6.txt"
-    changed.write_text(
-        changed.read_text(encoding="utf-8") + "\n99. Technology and development again.\n",
-        encoding="utf-8",
-    )
-    update(corpus, root)
-    return corpus, root
 
 
 def _segment_ids(generation: Path) -> set[str]:
@@ -67,8 +49,8 @@ def _searched(root: Path) -> list:
     ]
 
 
-def test_every_commit_writes_its_segments_tables_and_the_manifest_lists_them(updated):
-    _, root = updated
+def test_every_commit_writes_its_segments_tables_and_the_manifest_lists_them(updated_index):
+    _, root = updated_index
     generation = current_generation(root)
     segments = _segment_ids(generation)
     assert len(segments) == 2
@@ -76,8 +58,8 @@ def test_every_commit_writes_its_segments_tables_and_the_manifest_lists_them(upd
     assert check(root).ok  # their sizes and checksums are in the manifest
 
 
-def test_stored_tables_give_the_codes_of_coding_every_value_at_once(updated, tmp_path):
-    _, root = updated
+def test_stored_tables_give_the_codes_of_coding_every_value_at_once(updated_index, tmp_path):
+    _, root = updated_index
     generation = current_generation(root)
     ix = storage(generation).open_index()
     with ix.searcher() as searcher:
@@ -120,8 +102,8 @@ def test_joining_tables_codes_as_one_sort_of_all_values():
     assert joined.codes.tolist() == [distinct.index(v) for v in every]
 
 
-def test_searches_are_the_same_without_the_tables(updated, tmp_path):
-    _, root = updated
+def test_searches_are_the_same_without_the_tables(updated_index, tmp_path):
+    _, root = updated_index
     copy = tmp_path / "index"
     shutil.copytree(root, copy)
     for table in current_generation(copy).glob(f"*{SUFFIX}"):
@@ -129,8 +111,8 @@ def test_searches_are_the_same_without_the_tables(updated, tmp_path):
     assert _searched(copy) == _searched(root)
 
 
-def test_optimize_writes_the_table_of_its_one_segment(updated, tmp_path):
-    _, root = updated
+def test_optimize_writes_the_table_of_its_one_segment(updated_index, tmp_path):
+    _, root = updated_index
     copy = tmp_path / "index"
     shutil.copytree(root, copy)
     for table in current_generation(copy).glob(f"*{SUFFIX}"):
@@ -146,8 +128,8 @@ def test_optimize_writes_the_table_of_its_one_segment(updated, tmp_path):
     assert _searched(copy) == _searched(without)  # scores differ from before: no deletions
 
 
-def test_a_damaged_table_is_reported(updated, tmp_path):
-    _, root = updated
+def test_a_damaged_table_is_reported(updated_index, tmp_path):
+    _, root = updated_index
     copy = tmp_path / "index"
     shutil.copytree(root, copy)
     generation = current_generation(copy)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 
 import numpy as np
 import pytest
@@ -16,7 +15,6 @@ from indexer.index.generations import current_generation
 from indexer.query import tree as qt
 from indexer.query.parse import parse_query
 from indexer.query.plan import build_query, expand
-from indexer.settings import bundled_corpus
 
 QUERIES = [
     "技术促进机制",
@@ -40,18 +38,9 @@ QUERIES = [
 
 
 @pytest.fixture(scope="module")
-def searcher(tmp_path_factory):
+def searcher(updated_index):
     """A two-generation index: the bundled corpus, then an update that replaces one document."""
-    corpus = tmp_path_factory.mktemp("engine-corpus")
-    shutil.copytree(bundled_corpus(), corpus, dirs_exist_ok=True)
-    root = tmp_path_factory.mktemp("engine-index")
-    build(corpus, root)
-    changed = corpus / "en" / "cdip_19_6.txt"
-    changed.write_text(
-        changed.read_text(encoding="utf-8") + "\n99. Technology and development again.\n",
-        encoding="utf-8",
-    )
-    update(corpus, root)
+    _, root = updated_index
     ix = storage(current_generation(root)).open_index()
     with ix.searcher() as s:
         assert s.reader().has_deletions()  # the replaced document's old blocks
