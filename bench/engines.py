@@ -69,6 +69,12 @@ class Engine:
     def label(self) -> str:
         return LABELS[self.name]
 
+    @property
+    def tag(self) -> str:
+        """What a step's log line adds: " (SolrCloud)" for SolrCloud, nothing for the embedded
+        index (the runs before --engine named no engine)."""
+        return f" ({self.label})" if self.solr else ""
+
     def worker_args(self) -> dict:
         """What bench.worker needs to open this engine's backend."""
         if self.solr is None:

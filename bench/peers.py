@@ -816,6 +816,7 @@ def parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     from bench import corpus as synth
+    from bench.engines import Engine
     from bench.run import DEFAULT_WORK, LoadSampler, log, machine, step_queries
 
     argv = sys.argv[1:] if argv is None else argv
@@ -840,7 +841,7 @@ def main(argv: list[str] | None = None) -> int:
     }
     with LoadSampler() as load:
         if args.index:
-            results["queries"] = step_queries("queries", args.index, args.rounds)
+            results["queries"] = step_queries("queries", Engine("whoosh", args.index), args.rounds)
         results["peers"] = measure(corpus, work / f"peers-{n}", args.rounds, args.jobs, n)
     results["peers_table"] = table(results)
     results["load_average"] = load.summary()

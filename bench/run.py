@@ -52,20 +52,6 @@ def log(message: str) -> None:
 # --- child processes -------------------------------------------------------------------------
 
 
-def _tree_rss(proc) -> int:
-    import psutil
-
-    total = 0
-    try:
-        total += proc.memory_info().rss
-        for child in proc.children(recursive=True):
-            with contextlib.suppress(psutil.Error):
-                total += child.memory_info().rss
-    except psutil.Error:
-        pass
-    return total
-
-
 def child_env() -> dict[str, str]:
     """The environment of every process the benchmark starts: without $DOCSEARCH_SOLR_URL and
     $DOCSEARCH_SOLR_COLLECTION, so the engine is the one the run names (flags), not the shell's."""
@@ -95,7 +81,7 @@ def run_worker(
     def sample() -> None:
         nonlocal peak, server_peak
         while ps is not None and not stop.is_set():
-            peak = max(peak, _tree_rss(ps))
+            peak = max(peak, engines.rss_bytes(_tree_pids(proc.pid)))
             if servers:
                 server_peak = max(server_peak, engines.rss_bytes(servers))
             stop.wait(0.05)
@@ -156,22 +142,15 @@ def median_of(runs: list[dict], key: str) -> float:
 
 
 def _build_once(
-    task: str,
-    corpus: Path,
-    root: Path,
-    label: str,
-    limit: int | None = None,
-    engine: Engine | None = None,
+    task: str, corpus: Path, engine: Engine, label: str, limit: int | None = None
 ) -> dict:
-    if root.exists():
-        shutil.rmtree(root)
+    if engine.root.exists():
+        shutil.rmtree(engine.root)
     log(f"{label} …")
-    args = {"corpus": str(corpus), "root": str(root)}
+    args = {"corpus": str(corpus), "root": str(engine.root), **engine.worker_args()}
     if task == "baseline-build":
         args["limit"] = limit
-    if engine is not None:
-        args.update(engine.worker_args())
-    result = run_worker(task, args, servers=engine.server_pids if engine else None)
+    result = run_worker(task, args, servers=engine.server_pids)
     if "error" not in result:
         jvm = result.get("server_cpu_seconds")
         log(
@@ -193,18 +172,20 @@ def step_builds(
     """Our build and the obvious design's, interleaved (ours, obvious, ours, …) so that a change
     in the machine's load hits both alike; medians of `repeat` runs each."""
     root, base_root = work / "index", work / "baseline-index"
+    engine, base_engine = Engine("whoosh", root), Engine("whoosh", base_root)
     ours: list[dict] = []
     base: list[dict] = []
     ours_error = base_error = None
     subset = f" (first {limit} paragraphs)" if limit else ""
     for i in range(repeat):
         if ours_error is None:
-            result = _build_once("build", corpus, root, f"our build {i + 1}/{repeat}")
+            label = f"our build {i + 1}/{repeat}"
+            result = _build_once("build", corpus, engine, label)
             ours_error = result if "error" in result else None
             ours.append(result)
         if baseline and base_error is None:
             label = f"obvious-design build {i + 1}/{repeat}{subset}"
-            result = _build_once("baseline-build", corpus, base_root, label, limit)
+            result = _build_once("baseline-build", corpus, base_engine, label, limit)
             base_error = result if "error" in result else None
             base.append(result)
     if ours_error is not None:
@@ -254,7 +235,7 @@ def step_engine_build(engine: Engine, corpus: Path, repeat: int, corpus_bytes: i
     runs = []
     for i in range(repeat):
         label = f"{engine.label} build {i + 1}/{repeat}"
-        result = _build_once("build", corpus, engine.root, label, engine=engine)
+        result = _build_once("build", corpus, engine, label)
         if "error" in result:
             return result
         runs.append(result)
@@ -280,14 +261,11 @@ def step_segment(corpus: Path, repeat: int, limit: int | None) -> dict:
     }
 
 
-def step_queries(
-    task: str, root: Path, rounds: int, query_set: str = "mixed", engine: Engine | None = None
-) -> dict:
-    name = f"{task} ({engine.label})" if engine else task
-    log(f"{name} ({rounds} rounds of {len(QUERY_SETS[query_set])} {query_set} queries) …")
-    args = {"root": str(root), "rounds": rounds, "set": query_set}
-    args.update(engine.worker_args() if engine else {})
-    result = run_worker(task, args, servers=engine.server_pids if engine else None)
+def step_queries(task: str, engine: Engine, rounds: int, query_set: str = "mixed") -> dict:
+    n = len(QUERY_SETS[query_set])
+    log(f"{task}{engine.tag} ({rounds} rounds of {n} {query_set} queries) …")
+    args = {"root": str(engine.root), "rounds": rounds, "set": query_set, **engine.worker_args()}
+    result = run_worker(task, args, servers=engine.server_pids)
     if "error" in result:
         return result
     summary = latency_summary(result["samples_ms"])
@@ -305,12 +283,12 @@ def step_queries(
     return summary
 
 
-def step_cold_start(root: Path, repeat: int, engine: Engine | None = None) -> dict:
+def step_cold_start(engine: Engine, repeat: int) -> dict:
     """Process start to first answer: `python -m indexer search 发展 --json` on the index."""
-    cmd = [sys.executable, "-m", "indexer", "search", "发展", "--json", "--index", str(root)]
-    cmd += engine.cli_args() if engine else []
+    cmd = [sys.executable, "-m", "indexer", "search", "发展", "--json", "--index", str(engine.root)]
+    cmd += engine.cli_args()
     runs = []
-    log(f"cold start ×{repeat}{f' ({engine.label})' if engine else ''} …")
+    log(f"cold start ×{repeat}{engine.tag} …")
     for _ in range(repeat):
         started = time.perf_counter()
         proc = subprocess.run(cmd, capture_output=True, text=True, env=child_env())
@@ -322,20 +300,20 @@ def step_cold_start(root: Path, repeat: int, engine: Engine | None = None) -> di
         runs.append(elapsed)
     return {
         "command": "python -m indexer search 发展 --json --index INDEX"
-        + (" --solr URLS --collection NAME" if engine and engine.solr else ""),
+        + (" --solr URLS --collection NAME" if engine.solr else ""),
         "runs_s": [round(r, 3) for r in runs],
         "seconds": round(statistics.median(runs), 3),
     }
 
 
-def step_update(corpus: Path, root: Path, repeat: int, engine: Engine | None = None) -> dict:
+def step_update(corpus: Path, engine: Engine, repeat: int) -> dict:
     """One new 50-paragraph Chinese document, then one changed document; corpus restored after.
 
     Each update runs in a fresh process, like `docsearch update`, so it includes loading jieba's
     dictionary when the document is Chinese.
     """
     results: dict = {"new_document": [], "changed_document": []}
-    args = {"corpus": str(corpus), "root": str(root), **(engine.worker_args() if engine else {})}
+    args = {"corpus": str(corpus), "root": str(engine.root), **engine.worker_args()}
     added: list[Path] = []
     changed: Path | None = None
     original = ""
@@ -410,23 +388,20 @@ def _get(conn: http.client.HTTPConnection, path: str) -> tuple[int, bytes]:
     return response.status, response.read()
 
 
-def step_http(
-    root: Path, corpus: Path, seconds: float, clients: int = 4, engine: Engine | None = None
-) -> dict:
+def step_http(engine: Engine, corpus: Path, seconds: float, clients: int = 4) -> dict:
     """`python -m indexer serve` on 127.0.0.1 and `clients` keep-alive clients for `seconds`;
     the CPU seconds of the server's processes (and of Solr's JVMs) while the clients run."""
     port = _free_port()
-    cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(root), "--port", str(port)]
-    cmd += engine.cli_args() if engine else []
-    servers = engine.server_pids if engine else []
+    cmd = [sys.executable, "-m", "indexer", "serve", "--index", str(engine.root)]
+    cmd += ["--port", str(port), *engine.cli_args()]
+    servers = engine.server_pids
     cmd += ["--corpus", str(corpus)]  # the index's own corpus (serve refuses another one)
     cmd += ["--cache-size", "0"]  # every request a real search: the clients repeat the query set
     cmd += ["--quiet"]  # no request log: nobody reads the server's stderr pipe here
     workers = os.cpu_count() or 1
     cmd += ["--workers", str(workers)]  # one server process per core
-    label = f" ({engine.label})" if engine else ""
     log(
-        f"HTTP{label}: {clients} clients for {seconds:.0f} s against docsearch serve,"
+        f"HTTP{engine.tag}: {clients} clients for {seconds:.0f} s against docsearch serve,"
         f" {workers} workers …"
     )
     proc = subprocess.Popen(
@@ -813,28 +788,27 @@ def _searches(
     ]
     rounds = args.rounds or (3 if args.quick else 20)
     for engine, out in measured:
-        out["queries"] = step_queries("queries", engine.root, rounds, engine=engine)
+        out["queries"] = step_queries("queries", engine, rounds)
     for engine, out in measured:
-        out["question_queries"] = step_queries(
-            "queries", engine.root, rounds, "questions", engine=engine
-        )
+        out["question_queries"] = step_queries("queries", engine, rounds, "questions")
     if any(engine is ours for engine, _ in measured):
         if not args.no_baseline and "error" not in results.get("obvious_build", {}):
             base_root = Path(results["obvious_build"].pop("root"))
-            results["obvious_queries"] = step_queries("baseline-queries", base_root, rounds)
+            baseline = Engine("whoosh", base_root)
+            results["obvious_queries"] = step_queries("baseline-queries", baseline, rounds)
         if args.peers:
             from bench import peers
 
             results["peers"] = peers.measure(corpus, run_dir, rounds, args.jobs, args.paragraphs)
     for engine, out in measured:
-        out["cold_start"] = step_cold_start(engine.root, 1 if args.quick else 3, engine)
+        out["cold_start"] = step_cold_start(engine, 1 if args.quick else 3)
     if not args.no_http:
         seconds = args.http_seconds or (2 if args.quick else 20)
         for engine, out in measured:
-            out["http"] = step_http(engine.root, corpus, seconds, engine=engine)
+            out["http"] = step_http(engine, corpus, seconds)
     if not args.no_update:
         for engine, out in measured:
-            out["update"] = step_update(corpus, engine.root, 1 if args.quick else 3, engine)
+            out["update"] = step_update(corpus, engine, 1 if args.quick else 3)
 
 
 def _ratios(results: dict) -> dict:

@@ -157,8 +157,9 @@ def _run_build(settings: Settings, exit_on_failures: bool = True) -> None:
         report = build(
             corpus, root, progress=lambda doc: bar.update(1), backend=backend_for(settings)
         )
+    generation, manifest = _live_manifest(root)  # read once: megabytes at 10^6 paragraphs
     click.echo(
-        f"Indexed {_documents_in(root)} ({_plural(report.documents, 'language file')}), "
+        f"Indexed {_documents_in(manifest)} ({_plural(report.documents, 'language file')}), "
         f"{_plural(report.paragraphs, 'numbered paragraph')} ({report.blocks} blocks) "
         f"in {report.seconds:.1f} s into {_where(settings)}.",
         err=True,
@@ -167,7 +168,7 @@ def _run_build(settings: Settings, exit_on_failures: bool = True) -> None:
         click.echo(f"  read {source} as {encoding}", err=True)
     for failure in report.failures:
         click.secho(f"  skipped {failure.source}: {failure.reason}", fg="yellow", err=True)
-    _print_alignment(root)
+    _print_alignment(generation, manifest)
     if report.failures and exit_on_failures:
         raise click.exceptions.Exit(1)
 
@@ -177,17 +178,21 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _documents_in(root: Path) -> str:
+def _documents_in(manifest: Manifest | None) -> str:
     """`2 documents`: distinct symbols in the live generation (each has one file per language)."""
-    generation = current_generation(root)
-    entries = Manifest.load(generation).documents if generation else []
+    entries = manifest.documents if manifest else []
     return _plural(len({e.symbol for e in entries}), "document")
 
 
-def _print_alignment(root: Path) -> None:
-    """Warn about documents whose zh and en versions do not have the same paragraph labels."""
+def _live_manifest(root: Path) -> tuple[Path | None, Manifest | None]:
+    """The live generation and its manifest (None, None before the first build)."""
     generation = current_generation(root)
-    problems = Manifest.load(generation).alignment if generation else []
+    return generation, Manifest.load(generation) if generation else None
+
+
+def _print_alignment(generation: Path | None, manifest: Manifest | None) -> None:
+    """Warn about documents whose zh and en versions do not have the same paragraph labels."""
+    problems = manifest.alignment if manifest else []
     for problem in problems[:SHOWN_WARNINGS]:
         click.secho(f"  warning: {problem}", fg="yellow", err=True)
     if len(problems) > SHOWN_WARNINGS:
@@ -652,7 +657,7 @@ def update_command(
     root = settings.index
     report = update(settings.corpus, root, **_writer(settings))
     _print_update(report, root)
-    _print_alignment(root)
+    _print_alignment(*_live_manifest(root))
     _exit_for(report)
 
 

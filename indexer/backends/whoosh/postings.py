@@ -10,6 +10,7 @@ when every block is compressed (tests/unit/test_segment.py, tests/unit/test_post
 
 from __future__ import annotations
 
+import functools
 import pickle
 import struct
 import zlib
@@ -30,7 +31,7 @@ _BININT2 = struct.Struct("<H")
 _BININT4 = struct.Struct("<i")
 _SLOT = np.dtype([("hash", ">u4"), ("position", ">i8")])  # a hash table slot (filetables)
 FLUSH_BYTES = 1 << 20  # output is written in pieces of about this size
-MAX_TAILS = 1 << 16  # cached pickle tails of one-posting blocks (cleared when full)
+MAX_TAILS = 1 << 16  # cached pickle tails of one-posting blocks
 
 # A term's postings as a flat list docnum, weight, value, docnum, weight, value, ...
 Postings = list
@@ -56,17 +57,9 @@ def pickled_one(docnum: int, weights, values) -> bytes:
     return b"\x80\x02" + pickled_int(docnum) + _tail(weights, values)
 
 
-_TAILS: dict = {}
-
-
+@functools.lru_cache(maxsize=MAX_TAILS, typed=True)
 def _tail(weights, values) -> bytes:
-    key = (weights, values)
-    found = _TAILS.get(key)
-    if found is None:
-        if len(_TAILS) >= MAX_TAILS:
-            _TAILS.clear()
-        found = _TAILS[key] = pickle.dumps(((0,), weights, values), 2)[4:]
-    return found
+    return pickle.dumps(((0,), weights, values), 2)[4:]
 
 
 def pickled_info(docnum: int, maxweight, comp: int, minbyte: int, maxbyte: int) -> bytes:
