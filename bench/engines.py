@@ -18,10 +18,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ENGINES = ("whoosh", "solr", "both")
-# The local cluster's shard requests (core creation, distributed search) may wait this long: the
-# launcher's 30 s suit failover tests, but a fresh JVM on a loaded machine can need more to
-# create its first core.
-NODE_PROPERTIES = {"socketTimeout": "120000"}
+# The local cluster's timeouts for a loaded machine: the launcher's suit failover tests (a dead
+# node noticed within seconds), but at a load average of 20+ on 2 cores a fresh JVM needed more
+# than 30 s to create its first core, and a node went 13.6 s without hearing from ZooKeeper, lost
+# its session (10 s) and its shard leadership in the middle of a build.
+NODE_PROPERTIES = {"socketTimeout": "120000", "zkClientTimeout": "60000"}
 LABELS = {"whoosh": "embedded", "solr": "SolrCloud"}
 
 
