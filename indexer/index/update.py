@@ -40,12 +40,11 @@ from indexer.index.manifest import (
 from indexer.ingest.corpus import (
     Document,
     Failure,
-    discover,
+    corpus_files,
     file_stamp,
     load_corpus,
     load_document,
     load_metadata,
-    relative_name,
 )
 
 log = logging.getLogger(__name__)
@@ -154,7 +153,7 @@ def update_locked(
 def _plan(corpus: Path, manifest: Manifest, metadata: dict, only: set[str] | None) -> _Plan:
     old_docs = {e.source: e for e in manifest.documents}
     old_fail = {f.source: f for f in manifest.failures}
-    files = {relative_name(p, corpus): p for p in discover(corpus)}
+    files = corpus_files(corpus)
     scope = set(files) | set(old_docs) | set(old_fail) if only is None else set(only)
     plan = _Plan(
         entries=dict(old_docs),

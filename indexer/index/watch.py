@@ -10,7 +10,7 @@ from pathlib import Path
 from indexer.backends import Backend
 from indexer.errors import LockTimeout, StoreError
 from indexer.index.update import UpdateReport, update
-from indexer.ingest.corpus import METADATA_FILE, discover, relative_name
+from indexer.ingest.corpus import METADATA_FILE, corpus_files
 
 log = logging.getLogger(__name__)
 
@@ -18,13 +18,15 @@ log = logging.getLogger(__name__)
 def snapshot(corpus: Path) -> dict[str, tuple[int, int]]:
     """(size, mtime_ns) of every indexable file and of metadata.toml."""
     found = {}
-    paths = [*discover(corpus), corpus / METADATA_FILE] if corpus.is_dir() else []
-    for path in paths:
+    files = corpus_files(corpus)
+    if corpus.is_dir():
+        files[METADATA_FILE] = corpus / METADATA_FILE
+    for name, path in files.items():
         try:
             st = path.stat()
         except FileNotFoundError:
             continue
-        found[relative_name(path, corpus)] = (st.st_size, st.st_mtime_ns)
+        found[name] = (st.st_size, st.st_mtime_ns)
     return found
 
 
