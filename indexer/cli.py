@@ -24,6 +24,8 @@ from indexer.ingest.symbols import normalize_symbol
 from indexer.settings import (
     CACHE_SIZE,
     CORPUS_ENV,
+    ENGINE_ENV,
+    ENGINES,
     INDEX_ENV,
     SOLR_COLLECTION_ENV,
     SOLR_URL_ENV,
@@ -66,7 +68,14 @@ def _remember(name: str):
 
 
 def solr_options(command: click.Command) -> click.Command:
-    """--solr and --collection: the index lives in a SolrCloud collection (see README)."""
+    """--engine, --solr and --collection: which engine holds the index (see README)."""
+    command = click.option(
+        "--engine",
+        expose_value=False,
+        type=click.Choice(ENGINES, case_sensitive=False),
+        callback=_remember("engine"),
+        help=f"Embedded index engine (default: ${ENGINE_ENV}, else whoosh).",
+    )(command)
     command = click.option(
         "--collection",
         expose_value=False,
@@ -108,6 +117,7 @@ def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -
         index=index_path,
         solr_url=given.get("solr_url"),
         collection=given.get("collection"),
+        engine=given.get("engine"),
     )
 
 
