@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.backends import backend_for
+from indexer.backends import backend_for, other_engine_problem
 from indexer.errors import DocsearchError, IndexOutdated, SettingError, StoreError
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest, read_summary
@@ -225,6 +225,11 @@ def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
     generation = current_generation(root)
     why = "No index yet"
     if generation is not None:
+        other = other_engine_problem(
+            read_summary(generation).schema_version, backend.SCHEMA_VERSION
+        )
+        if other:  # never rebuilt with another engine behind the user's back: `build` does
+            raise StoreError(other)
         try:
             if open_now:
                 index.generation  # noqa: B018 - opens the live generation or says it is outdated
