@@ -129,6 +129,8 @@ def _writer(settings: Settings) -> dict:
 def _where(settings: Settings) -> str:
     if settings.solr_url:
         return f"SolrCloud collection {settings.collection} (index root {settings.index})"
+    if settings.engine != "whoosh":
+        return f"{settings.index} ({settings.engine})"
     return str(settings.index)
 
 
