@@ -25,8 +25,8 @@ from indexer.index.build import build
 from indexer.index.generations import live_generation
 from indexer.query.tree import COVERAGE, Term
 from indexer.search.index import SearchIndex
-from tests.solr.test_backend_parity import SOLR_FLOORS
 from tests.solr.backend import INTEGRATION_QUERIES, all_hits, canonical, parity_corpus
+from tests.solr.test_backend_parity import SOLR_FLOORS
 
 FILTERED = [
     ("development", {"lang": ["zh"]}),
