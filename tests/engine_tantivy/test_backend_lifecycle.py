@@ -95,3 +95,25 @@ def test_an_index_of_another_engine_is_refused_in_one_sentence(env):
 def test_a_bad_engine_setting_is_one_sentence(env):
     out = _run("search", "WIPO", env={**env, ENGINE_ENV: "lucene"}, code=1)
     assert "DOCSEARCH_ENGINE (--engine) must be one of whoosh, tantivy" in out
+
+
+def test_optimize_leaves_one_segment_and_the_same_answers(env):
+    root = Path(env[INDEX_ENV])
+    _run("build", "--engine", "tantivy", env=env)
+    corpus = Path(env[CORPUS_ENV])
+    (corpus / "zh" / "test_1_1.txt").write_text(zh_doc(), encoding="utf-8")
+    _run("update", "--engine", "tantivy", env=env)
+    before = {q: _search(q, env) for q in ("发展", "WIPO -Kenya", "蓝鲸星光计划")}
+    assert tantivy_store.open_reader(live_generation(root)).segments() > 1
+    _run("optimize", "--engine", "tantivy", env=env)
+    live = live_generation(root)
+    assert tantivy_store.open_reader(live).segments() == 1
+    for query, page in before.items():
+        after = _search(query, env)
+        assert after["total"] == page["total"] and after["facets"] == page["facets"], query
+        assert _units(after) == _units(page), query
+    assert "intact" in _run("check", "--engine", "tantivy", env=env)
+
+
+def _units(page: dict) -> set[tuple[str, str, str]]:
+    return {(h["symbol"], h["lang"], h["paragraph"]) for h in page["hits"]}

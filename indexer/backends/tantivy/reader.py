@@ -17,6 +17,7 @@ tantivy so that few matches cross into Python:
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterator
 
 import numpy as np
 import tantivy
@@ -62,6 +63,18 @@ class TantivyReader:
 
     def count(self) -> int:
         return self.searcher.num_docs
+
+    def segments(self) -> int:
+        return self.searcher.num_segments
+
+    def every_block(self, batch: int = 5000) -> Iterator[list[Stored]]:
+        """Every stored block, `batch` at a time (in the order of their key hashes)."""
+        every = Q.all_query()
+        for start in range(0, self.searcher.num_docs, batch):
+            hits = self.searcher.search(
+                every, batch, count=False, offset=start, order_by_field="key_id"
+            ).hits
+            yield [self._stored(a) for _, a in hits]
 
     # -- ranking
     def rank(

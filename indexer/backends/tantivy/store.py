@@ -18,13 +18,20 @@ from pathlib import Path
 import tantivy
 
 from indexer.backends.tantivy.reader import TantivyReader
-from indexer.backends.tantivy.schema import SCHEMA_VERSION, build_schema, document, hash64
+from indexer.backends.tantivy.schema import (
+    ANALYSED,
+    SCHEMA_VERSION,
+    build_schema,
+    document,
+    hash64,
+)
 from indexer.errors import IndexDamaged
 
 __all__ = ["SCHEMA_VERSION", "count_blocks", "create", "extend", "open_reader", "optimize"]
 
 BUILD_HEAP = 256_000_000  # bytes the writer buffers before it writes a segment (a build)
 UPDATE_HEAP = 64_000_000
+OPTIMIZE_HEAP = 1_000_000_000  # one segment up to about 10^6 paragraphs
 META = "meta.json"  # the index's segment list (tantivy's own JSON, unlike ours)
 COPIED = {META, ".managed.json"}  # replaced by rename on commit: copied, not linked
 LOCKS = {".tantivy-writer.lock", ".tantivy-meta.lock"}
@@ -110,10 +117,21 @@ def extend(live: Path, path: Path) -> TantivyWriter:
 
 
 def optimize(live: Path, path: Path) -> tuple[TantivyWriter, int]:
-    """A writer for a new generation from the live one, and its number of segments (tantivy
-    merges segments by its own policy: the Python binding has no forced merge)."""
-    writer = extend(live, path)
-    return writer, writer.segments()
+    """A writer for a new generation holding the live one's blocks in one segment, and the
+    live one's number of segments. The Python binding has no forced merge: the blocks are
+    indexed again from their stored fields (their text is stored: the analysis runs again)."""
+    reader = open_reader(live)
+    before = reader.segments()
+    writer = TantivyWriter(tantivy.Index(build_schema(), path=str(path)), path, OPTIMIZE_HEAP)
+    try:
+        for blocks in reader.every_block():
+            writer.add({**b, **dict.fromkeys(ANALYSED, b["body"])} for b in blocks)
+    except BaseException:
+        writer.cancel()
+        raise
+    finally:
+        reader.close()
+    return writer, before
 
 
 def open_reader(path: Path, cache_bytes: int = 0) -> TantivyReader:
