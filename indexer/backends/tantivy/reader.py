@@ -17,6 +17,7 @@ tantivy so that few matches cross into Python:
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
@@ -34,6 +35,8 @@ MAX_SECTIONS = 5  # matching headings shown above the results (as the Whoosh rea
 MAX_BUCKETS = 10_000  # facet values per facet (tantivy allows 65,000 buckets per request)
 _AGGREGATIONS = {name: {"terms": {"field": name, "size": MAX_BUCKETS}} for name in FACETS}
 _NO_DATE_AFTER = 99_999_999
+TWIN = {"zh": "en", "en": "zh"}
+KNOWN_BLOCKS = 20_000  # twin blocks kept per open generation
 
 
 class TantivyReader:
@@ -47,6 +50,9 @@ class TantivyReader:
             [(Occur.Should, self._term("kind", k)) for k in ("heading", "title")]
         )
         self._lock = threading.Lock()
+        # The other-language twins of ranked units, which the search asks for one by one
+        # (`block`) right after ranking: read in one search. key -> block, or None if none.
+        self._known: OrderedDict[str, Stored | None] = OrderedDict()
         self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
 
     def _term(self, field: str, value) -> tantivy.Query:
@@ -96,7 +102,25 @@ class TantivyReader:
         if sections:
             heads = self.searcher.search(self._scoped(q, order, Occur.Must), 2 * MAX_SECTIONS)
             found = self._per_unit(heads.hits, prefer)[:MAX_SECTIONS]
+        self._fetch_twins([b for b, _ in best + found])
         return Ranked(total, best, found, facets, more, listed)
+
+    def _fetch_twins(self, shown: list[Stored]) -> None:
+        """Read the other-language blocks of `shown` in one search, for `block` to answer."""
+        keys = [
+            block_key(b["symbol"], TWIN[b["lang"]], b["label"]) for b in shown if b["lang"] in TWIN
+        ]
+        with self._lock:
+            keys = [k for k in keys if k not in self._known]
+        if not keys:
+            return
+        q = Q.term_set_query(self.schema, "key", keys)
+        blocks: dict[str, Stored | None] = dict.fromkeys(keys)
+        blocks.update({b["key"]: b for b in self._blocks(q, len(keys))})
+        with self._lock:
+            self._known.update(blocks)
+            while len(self._known) > KNOWN_BLOCKS:
+                self._known.popitem(last=False)
 
     def _scoped(self, q: tantivy.Query, order: Order, heads: tantivy.Occur) -> tantivy.Query:
         """`q` among the headings (Must) or the other blocks (MustNot), in the order's dates."""
@@ -112,13 +136,17 @@ class TantivyReader:
         return stored(self.searcher.doc(address))
 
     def _best_units(self, paragraphs: tantivy.Query, wanted: int) -> list[tuple[Stored, float]]:
-        """The `wanted` best units: the best-scored blocks, one per unit."""
+        """The `wanted` best units: the best-scored blocks, one per unit (told apart by the
+        unit column, so only the blocks shown are read from the store)."""
         limit = max(2, wanted * 2)
         while True:
             hits = self.searcher.search(paragraphs, limit, count=False).hits
-            best = self._per_unit(hits, "")
-            if len(best) >= wanted or len(hits) < limit:
-                return best[:wanted]
+            units = self._values("unit_id", [a for _, a in hits])
+            first: dict[int, tuple[float, tantivy.DocAddress]] = {}
+            for unit, hit in zip(units, hits, strict=True):
+                first.setdefault(unit, hit)
+            if len(first) >= wanted or len(hits) < limit:
+                return [(self._stored(a), s) for s, a in list(first.values())[:wanted]]
             limit *= 2
 
     def _per_unit(self, hits, prefer: str) -> list[tuple[Stored, float]]:
@@ -268,6 +296,9 @@ class TantivyReader:
         return [self._stored(a) for _, a in self.searcher.search(q, limit, count=False).hits]
 
     def block(self, key: str) -> Stored | None:
+        with self._lock:
+            if key in self._known:
+                return self._known[key]
         found = self._blocks(self._term("key", key), 1)
         return found[0] if found else None
 
