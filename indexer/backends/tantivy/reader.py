@@ -5,9 +5,9 @@ tantivy so that few matches cross into Python:
 
 - facet counts are exact terms aggregations over the matching paragraph blocks: per language a
   block is a unit (one block per unit and language); for the other facets a unit whose two
-  language versions both match counts once for a value they share, so those units are found
-  (each language's matching units, the smaller side read in full and the other side searched
-  for those units only) and their shared values subtracted;
+  language versions both match counts once for a value they share, so when both languages
+  match, each language's matches are read by their unit column (no stored document: a few
+  milliseconds for thousands of matches) and the shared values of units found twice subtracted;
 - the best units are the best-scored blocks, one per unit, each shown in `prefer`'s language
   when that block matched too (one more search for those twins);
 - listings by date, or grouped by document, need every matching unit in order: those read
@@ -222,20 +222,13 @@ class TantivyReader:
         self, paragraphs: tantivy.Query, langs: dict[str, int]
     ) -> tuple[np.ndarray, list[tantivy.DocAddress]]:
         """The matching blocks of units that match in more than one language (their unit
-        hashes and addresses): every language's matches are read but the most frequent
-        language's, which is searched for those units only."""
+        hashes and addresses), from each language's matches read by the unit column (cheaper
+        than searching one language for the other's units: a set of thousands of terms)."""
         units: list[int] = []
         addresses: list[tantivy.DocAddress] = []
-        *fewer, most = sorted(langs, key=lambda lang: (langs[lang], lang))
-        for lang in [*fewer, most]:
-            q = [(Occur.Must, paragraphs), (Occur.Must, self._term("lang", lang))]
-            limit = langs[lang]
-            if lang == most:
-                q.append((Occur.Must, Q.term_set_query(self.schema, "unit_id", units)))
-                limit = min(limit, len(units))
-            hits = self.searcher.search(
-                Q.boolean_query(q), limit, count=False, order_by_field="unit_id"
-            ).hits
+        for lang, count in langs.items():
+            q = Q.boolean_query([(Occur.Must, paragraphs), (Occur.Must, self._term("lang", lang))])
+            hits = self.searcher.search(q, count, count=False, order_by_field="unit_id").hits
             units += [u for u, _ in hits]
             addresses += [a for _, a in hits]
         found = np.fromiter(units, dtype=np.uint64, count=len(units))
