@@ -8,6 +8,9 @@ update go through `--solr URLS --collection NAME`. Without `--solr` a local Solr
 Maven) starts under the run's directory and stops at the end; then the JVMs' CPU seconds and
 RSS are measured next to ours. `--engine both` measures the two on the same corpus in one run,
 step by step in turn (build, build, queries, queries, …), and prints them side by side.
+`--engine tantivy` runs the same steps through the embedded tantivy backend
+(indexer/backends/tantivy, `--engine tantivy` on the CLI), and `--engine whoosh,tantivy` measures
+Whoosh and tantivy side by side in the same way.
 """
 
 from __future__ import annotations
@@ -17,13 +20,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-ENGINES = ("whoosh", "solr", "both")
+ENGINES = ("whoosh", "solr", "tantivy", "both", "whoosh,tantivy")
+RUN_ENGINES = {"both": ["whoosh", "solr"], "whoosh,tantivy": ["whoosh", "tantivy"]}
 # The local cluster's timeouts for a loaded machine: the launcher's suit failover tests (a dead
 # node noticed within seconds), but at a load average of 20+ on 2 cores a fresh JVM needed more
 # than 30 s to create its first core, and a node went 13.6 s without hearing from ZooKeeper, lost
 # its session (10 s) and its shard leadership in the middle of a build.
 NODE_PROPERTIES = {"socketTimeout": "120000", "zkClientTimeout": "60000"}
-LABELS = {"whoosh": "embedded", "solr": "SolrCloud"}
+LABELS = {"whoosh": "embedded", "solr": "SolrCloud", "tantivy": "tantivy"}
 
 
 @dataclass
@@ -62,7 +66,7 @@ class SolrTarget:
 class Engine:
     """One engine of a run: its index root and, for SolrCloud, the cluster."""
 
-    name: str  # "whoosh" or "solr"
+    name: str  # "whoosh", "solr" or "tantivy"
     root: Path
     solr: SolrTarget | None = None
 
@@ -74,18 +78,18 @@ class Engine:
     def tag(self) -> str:
         """What a step's log line adds: " (SolrCloud)" for SolrCloud, nothing for the embedded
         index (the runs before --engine named no engine)."""
-        return f" ({self.label})" if self.solr else ""
+        return f" ({self.label})" if self.name != "whoosh" else ""
 
     def worker_args(self) -> dict:
         """What bench.worker needs to open this engine's backend."""
         if self.solr is None:
-            return {}
+            return {"engine": self.name} if self.name == "tantivy" else {}
         return {"solr": {"urls": self.solr.urls, "collection": self.solr.collection}}
 
     def cli_args(self) -> list[str]:
         """What `python -m indexer` needs to use this engine's backend."""
         if self.solr is None:
-            return []
+            return ["--engine", self.name]
         return ["--solr", ",".join(self.solr.urls), "--collection", self.solr.collection]
 
     @property
@@ -143,11 +147,15 @@ def solr_size(urls: list[str], prefix: str) -> int:
 
 
 def live_collection_size(engine: Engine) -> int:
-    """Bytes on disk of the collection the engine's live generation names (all its cores)."""
-    from indexer.backends.solr.store import SolrBackend
+    """Bytes on disk of the collection the engine's live generation names (all its cores);
+    for an embedded engine, of its live generation directory."""
     from indexer.index.generations import live_generation
 
     solr = engine.solr
+    if solr is None:
+        return sum(f.stat().st_size for f in live_generation(engine.root).rglob("*") if f.is_file())
+    from indexer.backends.solr.store import SolrBackend
+
     live = SolrBackend(solr.urls, solr.collection).collection_of(live_generation(engine.root))
     return solr_size(solr.urls, f"{live}_")
 
@@ -217,9 +225,14 @@ def figure(results: dict, path: str):
     return node if isinstance(node, int | float) else None
 
 
+def other_engine(results: dict) -> str:
+    """The engine a run measured beside Whoosh (its results are under its name)."""
+    return "tantivy" if "tantivy" in results.get("engines", []) else "solr"
+
+
 def side_by_side(results: dict) -> list[dict]:
-    """One row per figure: the embedded index's, SolrCloud's, and SolrCloud / embedded."""
-    embedded, solr = results, results.get("solr", {})
+    """One row per figure: the embedded index's, the other engine's, and other / embedded."""
+    embedded, solr = results, results.get(other_engine(results), {})
     rows = []
     for name, path, unit in FIGURES:
         a = figure(embedded, path) if results.get("build") else None
@@ -237,9 +250,13 @@ def table(results: dict) -> str:
             return "—"
         return f"{value:,.2f}" if isinstance(value, float) else f"{value:,}"
 
+    name = other_engine(results)
+    label = LABELS[name]
     layout = results.get("solr", {}).get("layout_text", "")
-    lines = [f"engines side by side (same corpus, same run; SolrCloud: {layout}):"]
-    lines.append(f"  {'figure':<38} {'embedded':>12} {'SolrCloud':>12} {'Solr/emb.':>10}  unit")
+    where = f"; SolrCloud: {layout}" if name == "solr" else ""
+    lines = [f"engines side by side (same corpus, same run{where}):"]
+    ratio = "Solr/emb." if name == "solr" else "tantivy/Whoosh"
+    lines.append(f"  {'figure':<38} {'Whoosh':>12} {label:>12} {ratio:>10}  unit")
     for row in results.get("side_by_side", []):
         lines.append(
             f"  {row['figure']:<38} {fmt(row['embedded']):>12} {fmt(row['solr']):>12}"

@@ -1,6 +1,7 @@
 """The benchmark: build, update, queries, cold start and HTTP, against the obvious design.
 
-    python -m bench --paragraphs 100000 [--json FILE] [--quick] [--engine whoosh|solr|both]
+    python -m bench --paragraphs 100000 [--json FILE] [--quick]
+        [--engine whoosh|solr|tantivy|both|whoosh,tantivy]
 
 Everything heavy runs in a child process (``bench.worker``) whose RSS, children included, is
 sampled here; times are medians of repeated runs where a run is cheap. The machine is shared and
@@ -53,9 +54,14 @@ def log(message: str) -> None:
 
 
 def child_env() -> dict[str, str]:
-    """The environment of every process the benchmark starts: without $DOCSEARCH_SOLR_URL and
-    $DOCSEARCH_SOLR_COLLECTION, so the engine is the one the run names (flags), not the shell's."""
-    return {k: v for k, v in os.environ.items() if not k.startswith("DOCSEARCH_SOLR")}
+    """The environment of every process the benchmark starts: without $DOCSEARCH_SOLR_URL,
+    $DOCSEARCH_SOLR_COLLECTION and $DOCSEARCH_ENGINE, so the engine is the one the run names
+    (flags), not the shell's."""
+    return {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("DOCSEARCH_SOLR") and k != "DOCSEARCH_ENGINE"
+    }
 
 
 def run_worker(
@@ -300,7 +306,7 @@ def step_cold_start(engine: Engine, repeat: int) -> dict:
         runs.append(elapsed)
     return {
         "command": "python -m indexer search 发展 --json --index INDEX"
-        + (" --solr URLS --collection NAME" if engine.solr else ""),
+        + (" --solr URLS --collection NAME" if engine.solr else f" --engine {engine.name}"),
         "runs_s": [round(r, 3) for r in runs],
         "seconds": round(statistics.median(runs), 3),
     }
@@ -705,7 +711,7 @@ def _run(args: argparse.Namespace) -> dict:
         "corpus": {k: v for k, v in summary.items() if k != "reused"},
         "machine": machine(),
         "command": "python -m bench " + " ".join(args.argv),
-        "engines": ["whoosh", "solr"] if args.engine == "both" else [args.engine],
+        "engines": engines.RUN_ENGINES.get(args.engine, [args.engine]),
     }
     ours = Engine("whoosh", run_dir / "index") if "whoosh" in results["engines"] else None
     with contextlib.ExitStack() as stack:
@@ -726,6 +732,9 @@ def _run(args: argparse.Namespace) -> dict:
             solr = Engine("solr", run_dir / "solr-index", target)
             results["solr"] = {"layout": target.layout(), "layout_text": target.describe()}
             log(f"  {target.describe()}")
+        elif "tantivy" in results["engines"]:  # the other engine's slot: same steps, in turn
+            solr = Engine("tantivy", run_dir / "tantivy-index")
+            results["tantivy"] = {}
         _builds(args, results, corpus, run_dir, summary["bytes"], ours, solr)
         _searches(args, results, corpus, run_dir, ours, solr)
     if ours is not None:
@@ -768,7 +777,7 @@ def _builds(
             if obvious is not None:
                 results["obvious_build"] = obvious
     if solr is not None:
-        results["solr"]["build"] = step_engine_build(solr, corpus, build_repeat, corpus_bytes)
+        results[solr.name]["build"] = step_engine_build(solr, corpus, build_repeat, corpus_bytes)
 
 
 def _searches(
@@ -783,7 +792,7 @@ def _searches(
     in turn (ours, SolrCloud, ours, …) so that a change in the machine's load hits both alike."""
     measured = [
         (engine, out)
-        for engine, out in ((ours, results), (solr, results.get("solr", {})))
+        for engine, out in ((ours, results), (solr, results.get(solr.name if solr else "", {})))
         if engine is not None and "error" not in out.get("build", {})
     ]
     rounds = args.rounds or (3 if args.quick else 20)
@@ -947,9 +956,10 @@ def report(results: dict) -> str:
             lines.append(f"  [{mark}] {row['target']:<52} {_fmt(row['measured'])}")
     if "side_by_side" in results:
         lines.append(engines.table(results))
+        other = engines.other_engine(results)
         errors = [
-            f"  SolrCloud {step}: {value.get('error') or value.get('pending')}"
-            for step, value in results["solr"].items()
+            f"  {other} {step}: {value.get('error') or value.get('pending')}"
+            for step, value in results[other].items()
             if isinstance(value, dict) and ({"error", "pending"} & set(value))
         ]
         lines += errors
@@ -998,7 +1008,8 @@ def parser() -> argparse.ArgumentParser:
         "--engine",
         choices=engines.ENGINES,
         default="whoosh",
-        help="the embedded index (default), SolrCloud, or both side by side in one run",
+        help="the embedded index (default), SolrCloud, tantivy, or Whoosh beside SolrCloud (both) "
+        "or beside tantivy (whoosh,tantivy) in one run",
     )
     solr.add_argument(
         "--solr", metavar="URLS", help="node URLs of a running SolrCloud (default: start one)"
@@ -1020,8 +1031,8 @@ def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     p = parser()
     args = p.parse_args(argv)
-    if args.index and args.engine == "solr":
-        p.error("--index is an embedded index: it goes with --engine whoosh or both")
+    if args.index and args.engine in ("solr", "tantivy"):
+        p.error("--index is a Whoosh index: it goes with --engine whoosh, both or whoosh,tantivy")
     args.argv = argv
     results = run(args)
     print(report(results))

@@ -46,12 +46,17 @@ def _cpu_seconds() -> float:
 
 
 def _backend(args: dict):
-    """The engine the parent chose: SolrCloud (args["solr"]: urls, collection) or embedded."""
+    """The engine the parent chose: SolrCloud (args["solr"]: urls, collection), tantivy
+    (args["engine"]) or Whoosh."""
     solr = args.get("solr")
     if solr:
         from indexer.backends.solr.store import SolrBackend
 
         return SolrBackend(solr["urls"], solr["collection"])
+    if args.get("engine") == "tantivy":
+        from indexer.backends.tantivy import store as tantivy_store
+
+        return tantivy_store
     from indexer.backends.whoosh import store
 
     return store

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 import click
 
-from indexer.backends import backend_for
+from indexer.backends import backend_for, other_engine_problem
 from indexer.errors import DocsearchError, IndexOutdated, SettingError, StoreError
 from indexer.index.generations import current_generation
 from indexer.index.manifest import MANIFEST, Manifest, read_summary
@@ -24,6 +24,8 @@ from indexer.ingest.symbols import normalize_symbol
 from indexer.settings import (
     CACHE_SIZE,
     CORPUS_ENV,
+    ENGINE_ENV,
+    ENGINES,
     INDEX_ENV,
     SOLR_COLLECTION_ENV,
     SOLR_URL_ENV,
@@ -66,7 +68,14 @@ def _remember(name: str):
 
 
 def solr_options(command: click.Command) -> click.Command:
-    """--solr and --collection: the index lives in a SolrCloud collection (see README)."""
+    """--engine, --solr and --collection: which engine holds the index (see README)."""
+    command = click.option(
+        "--engine",
+        expose_value=False,
+        type=click.Choice(ENGINES, case_sensitive=False),
+        callback=_remember("engine"),
+        help=f"Embedded index engine (default: ${ENGINE_ENV}, else whoosh).",
+    )(command)
     command = click.option(
         "--collection",
         expose_value=False,
@@ -108,6 +117,7 @@ def _settings(corpus_path: Path | None = None, index_path: Path | None = None) -
         index=index_path,
         solr_url=given.get("solr_url"),
         collection=given.get("collection"),
+        engine=given.get("engine"),
     )
 
 
@@ -119,6 +129,8 @@ def _writer(settings: Settings) -> dict:
 def _where(settings: Settings) -> str:
     if settings.solr_url:
         return f"SolrCloud collection {settings.collection} (index root {settings.index})"
+    if settings.engine != "whoosh":
+        return f"{settings.index} ({settings.engine})"
     return str(settings.index)
 
 
@@ -215,6 +227,11 @@ def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
     generation = current_generation(root)
     why = "No index yet"
     if generation is not None:
+        other = other_engine_problem(
+            read_summary(generation).schema_version, backend.SCHEMA_VERSION
+        )
+        if other:  # never rebuilt with another engine behind the user's back: `build` does
+            raise StoreError(other)
         try:
             if open_now:
                 index.generation  # noqa: B018 - opens the live generation or says it is outdated

@@ -26,6 +26,8 @@ CACHE_MB_ENV = "DOCSEARCH_CACHE_MB"
 BASE_URL_ENV = "DOCSEARCH_BASE_URL"
 SOLR_URL_ENV = "DOCSEARCH_SOLR_URL"
 SOLR_COLLECTION_ENV = "DOCSEARCH_SOLR_COLLECTION"
+ENGINE_ENV = "DOCSEARCH_ENGINE"
+ENGINES = ("whoosh", "tantivy")  # the embedded engines; Whoosh is the default
 
 DEFAULT_LOCK_TIMEOUT = 60.0  # seconds a writer waits for another one
 DEFAULT_CACHE_MB = 256  # posting lists a search process keeps per index generation
@@ -46,6 +48,7 @@ class Settings:
     base_url: str = ""
     solr_url: str = ""  # SolrCloud node URLs (comma-separated); empty: the embedded index
     collection: str = DEFAULT_COLLECTION
+    engine: str = ENGINES[0]  # the embedded engine (ignored with a Solr URL)
 
     @classmethod
     def load(
@@ -58,6 +61,7 @@ class Settings:
         base_url: str | None = None,
         solr_url: str | None = None,
         collection: str | None = None,
+        engine: str | None = None,
         environ: Mapping[str, str] | None = None,
     ) -> Settings:
         env = os.environ if environ is None else environ
@@ -70,6 +74,7 @@ class Settings:
             base_url=(base_url or env.get(BASE_URL_ENV) or "").rstrip("/"),
             solr_url=_solr_urls(solr_url or env.get(SOLR_URL_ENV) or ""),
             collection=_collection(collection or env.get(SOLR_COLLECTION_ENV) or ""),
+            engine=_engine(engine or env.get(ENGINE_ENV) or ""),
         )
 
     @property
@@ -95,6 +100,15 @@ def _collection(raw: str) -> str:
         raise SettingError(
             f"{SOLR_COLLECTION_ENV} (--collection) must be letters, digits, '_' or '-', "
             f"starting with a letter or digit, at most 64 (got {raw!r})."
+        )
+    return name
+
+
+def _engine(raw: str) -> str:
+    name = raw.strip().lower() or ENGINES[0]
+    if name not in ENGINES:
+        raise SettingError(
+            f"{ENGINE_ENV} (--engine) must be one of {', '.join(ENGINES)} (got {raw!r})."
         )
     return name
 

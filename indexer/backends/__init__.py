@@ -3,8 +3,9 @@
 A backend is a module or object with the same few functions: `create(path, parallel)`,
 `extend(live, path)`, `optimize(live, path)` (writers of a new generation), `open_reader(path,
 cache_bytes)`, `count_blocks(path)` and `SCHEMA_VERSION`. The embedded Whoosh index is the
-default; with a SolrCloud URL (`--solr` or $DOCSEARCH_SOLR_URL) the index lives in a SolrCloud
-collection instead, and the local index root keeps only CURRENT and each generation's manifest.
+default; `--engine tantivy` (or $DOCSEARCH_ENGINE=tantivy) keeps the same generations in
+tantivy indexes instead. With a SolrCloud URL (`--solr` or $DOCSEARCH_SOLR_URL) the index lives in
+a SolrCloud collection, and the local index root keeps only CURRENT and each generation's manifest.
 """
 
 from __future__ import annotations
@@ -31,14 +32,40 @@ class Backend(Protocol):
 
 
 def backend_for(settings: Settings) -> Backend:
-    """The backend `settings` name: SolrCloud when a Solr URL is set, else the embedded index."""
+    """The backend `settings` name: SolrCloud when a Solr URL is set, else the embedded engine
+    (Whoosh, or tantivy)."""
     if settings.solr_url:
         from indexer.backends.solr.store import SolrBackend
 
         return SolrBackend(settings.solr_urls, settings.collection)
+    if settings.engine == "tantivy":
+        from indexer.backends.tantivy import store as tantivy_store
+
+        return tantivy_store
     from indexer.backends.whoosh import store
 
     return store
+
+
+def engine_of(schema_version: int) -> str:
+    """The engine whose documents a schema version describes (each backend numbers its own:
+    Whoosh below 100, SolrCloud from 100, tantivy from 200)."""
+    if schema_version >= 200:
+        return "tantivy"
+    return "SolrCloud" if schema_version >= 100 else "whoosh"
+
+
+def other_engine_problem(built: int, wanted: int) -> str | None:
+    """Why an index whose documents are of schema `built` cannot be used by a backend of
+    schema `wanted` (one sentence), when they are different engines; else None."""
+    found, mine = engine_of(built), engine_of(wanted)
+    if found == mine:
+        return None
+    how = "--solr URL" if found == "SolrCloud" else f"--engine {found}"
+    return (
+        f"the index was built by the {found} engine, not {mine}: search it with {how}, "
+        f"or run `docsearch build` with this engine to rebuild it."
+    )
 
 
 def default_backend() -> Backend:

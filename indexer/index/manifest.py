@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from indexer.analysis import glossary
 from indexer.analysis.terms import ANALYSIS_VERSION
+from indexer.backends import other_engine_problem
 from indexer.errors import IndexDamaged
 from indexer.ingest.keys import document_key
 
@@ -218,6 +219,9 @@ class Summary:
 
     def compatibility_problem(self, schema_version: int) -> str | None:
         """Why this code cannot search the generation (one sentence), or None."""
+        other = other_engine_problem(self.schema_version, schema_version)
+        if other:
+            return other
         expected = {
             "schema version": (self.schema_version, schema_version),
             "analysis version": (self.analysis_version, ANALYSIS_VERSION),

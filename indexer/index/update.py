@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from indexer.backends import Backend, default_backend
+from indexer.backends import Backend, default_backend, other_engine_problem
 from indexer.errors import IngestError, StoreError
 from indexer.index.build import write_generation
 from indexer.index.check import require_intact
@@ -121,6 +121,10 @@ def update_locked(
     backend = backend or default_backend()
     live = current_generation(root)
     manifest = Manifest.load(live) if live else None
+    if manifest is not None:
+        other = other_engine_problem(manifest.schema_version, backend.SCHEMA_VERSION)
+        if other:  # an update never replaces another engine's index: `build` does
+            raise StoreError(other[:1].upper() + other[1:])
     why = (
         "there was no index yet"
         if manifest is None

@@ -4,12 +4,16 @@ data flow (ingest -> analysis -> query -> backends -> index -> search -> CLI/web
 from __future__ import annotations
 
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[2]
 WHOOSH_HOME = "indexer.backends.whoosh"
+TANTIVY_HOME = "indexer.backends.tantivy"
 # Each package may import only from its own rank or lower ones.
 RANKS = {
     "indexer.errors": 0,
@@ -68,6 +72,26 @@ def test_only_the_whoosh_backend_imports_whoosh(name):
         return
     whoosh = [m for m in _imports(MODULES[name]) if m == "whoosh" or m.startswith("whoosh.")]
     assert not whoosh, f"{name} imports {whoosh}"
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_only_the_tantivy_backend_imports_tantivy(name):
+    if name.startswith(TANTIVY_HOME):
+        return
+    found = [m for m in _imports(MODULES[name]) if m == "tantivy" or m.startswith("tantivy.")]
+    assert not found, f"{name} imports {found}"
+
+
+def test_the_whoosh_path_never_loads_tantivy():
+    """tantivy is imported only when a run chooses it (`--engine tantivy`)."""
+    code = (
+        "import sys, indexer.cli, indexer.search.index, webapp.serve, webapp.views;"
+        "from indexer.backends import default_backend; default_backend();"
+        "assert 'tantivy' not in sys.modules, 'tantivy was imported'"
+    )
+    env = {k: v for k, v in os.environ.items() if k != "DOCSEARCH_ENGINE"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.returncode == 0, done.stderr
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))

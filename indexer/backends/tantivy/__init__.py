@@ -1,0 +1,1 @@
+"""tantivy: the embedded alternative to Whoosh (``--engine tantivy``), fed Python's own terms."""
