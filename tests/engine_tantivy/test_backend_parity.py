@@ -16,7 +16,6 @@ import pytest
 import tantivy
 
 from bench.relevance.judgments import load_queries
-from bench.relevance.run import per_class, run_queries
 from indexer.backends.tantivy import store as tantivy_store
 from indexer.backends.tantivy.query import at_least, to_tantivy
 from indexer.backends.tantivy.reader import MAX_SECTIONS
@@ -25,6 +24,7 @@ from indexer.index.build import build
 from indexer.index.generations import live_generation
 from indexer.query.tree import COVERAGE, Term
 from indexer.search.index import SearchIndex
+from tests.relevance.test_relevance import assert_floors, relevance_table
 from tests.solr.backend import INTEGRATION_QUERIES, all_hits, canonical, parity_corpus
 from tests.solr.test_backend_parity import SOLR_FLOORS
 
@@ -122,22 +122,7 @@ TANTIVY_FLOORS = SOLR_FLOORS
 def test_relevance_floors_hold_on_tantivy(indexes, cls):
     """The relevance set's per-class floors (tests/relevance) hold with tantivy's ranking,
     but for the MRR of two classes (as on SolrCloud)."""
-    table = _table(indexes[1])
-    ndcg, mrr, recall, zero = TANTIVY_FLOORS[cls]
-    got = table[cls]
-    assert got.ndcg >= ndcg, f"{cls}: nDCG@10 {got.ndcg:.3f} < {ndcg}"
-    assert got.mrr >= mrr, f"{cls}: MRR {got.mrr:.3f} < {mrr}"
-    assert got.recall >= recall, f"{cls}: recall@10 {got.recall:.3f} < {recall}"
-    assert got.zero_rate <= zero, f"{cls}: zero-result rate {got.zero_rate:.3f} > {zero}"
-
-
-_TABLES: dict[int, dict] = {}
-
-
-def _table(index) -> dict:
-    if id(index) not in _TABLES:
-        _TABLES[id(index)] = per_class(run_queries(index, load_queries()))
-    return _TABLES[id(index)]
+    assert_floors(relevance_table(indexes[1])[cls], cls, TANTIVY_FLOORS[cls])
 
 
 def test_at_least_matches_blocks_with_enough_of_its_parts(roots):

@@ -15,14 +15,13 @@ from collections import Counter
 import pytest
 
 from bench.relevance.judgments import load_queries
-from bench.relevance.run import per_class, run_queries
 from indexer.backends.solr.dsl import at_least, to_solr
 from indexer.backends.solr.reader import MAX_SECTIONS, SolrReader
 from indexer.backends.solr.store import SolrBackend
 from indexer.backends.whoosh import store as whoosh_store
 from indexer.query.tree import COVERAGE, Term
 from indexer.search.index import SearchIndex
-from tests.relevance.test_relevance import FLOORS
+from tests.relevance.test_relevance import FLOORS, assert_floors, relevance_table
 
 from .backend import (
     INTEGRATION_QUERIES,
@@ -111,23 +110,7 @@ def test_relevance_floors_hold_on_solrcloud(indexes, cls):
     """The relevance set's per-class floors (tests/relevance) hold with Solr's ranking too,
     but for the MRR of two classes (see SOLR_FLOORS)."""
     _, solr_index = indexes
-    table = _solr_table(solr_index)
-    ndcg, mrr, recall, zero = SOLR_FLOORS[cls]
-    got = table[cls]
-    assert got.ndcg >= ndcg, f"{cls}: nDCG@10 {got.ndcg:.3f} < {ndcg}"
-    assert got.mrr >= mrr, f"{cls}: MRR {got.mrr:.3f} < {mrr}"
-    assert got.recall >= recall, f"{cls}: recall@10 {got.recall:.3f} < {recall}"
-    assert got.zero_rate <= zero, f"{cls}: zero-result rate {got.zero_rate:.3f} > {zero}"
-
-
-_TABLES: dict[int, dict] = {}
-
-
-def _solr_table(index) -> dict:
-    """The relevance figures on SolrCloud, computed once per index."""
-    if id(index) not in _TABLES:
-        _TABLES[id(index)] = per_class(run_queries(index, load_queries()))
-    return _TABLES[id(index)]
+    assert_floors(relevance_table(solr_index)[cls], cls, SOLR_FLOORS[cls])
 
 
 def test_at_least_matches_blocks_with_enough_of_its_parts(indexes, solr_cluster):
