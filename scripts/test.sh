@@ -16,7 +16,7 @@ if [ ! -x .venv/bin/python ]; then
   say "Creating the virtualenv in .venv/ …"
   python3 -m venv .venv
 fi
-say "Installing docsearch with its test and benchmark extras (pytest, hypothesis, playwright, reportlab, ruff, tantivy, psutil, matplotlib) into .venv/ …"
+say "Installing docsearch with its test and benchmark extras (pytest, hypothesis, playwright, reportlab, ruff, psutil, matplotlib) into .venv/ …"
 .venv/bin/pip install --quiet --upgrade pip
 .venv/bin/pip install --quiet -e '.[test,bench]'
 say "Running the test suite (pytest) …"
