@@ -67,7 +67,7 @@ def _remember(name: str):
     return lambda ctx, param, value: ctx.ensure_object(dict).update({name: value})
 
 
-def solr_options(command: click.Command) -> click.Command:
+def engine_options(command: click.Command) -> click.Command:
     """--engine, --solr and --collection: which engine holds the index (see README)."""
     command = click.option(
         "--engine",
@@ -256,7 +256,7 @@ def main(verbose: bool) -> None:
 @main.command("build")
 @corpus_option
 @index_option
-@solr_options
+@engine_options
 def build_command(
     corpus_path: Path | None,
     index_path: Path | None,
@@ -293,7 +293,7 @@ def build_command(
     "--no-expand", is_flag=True, help="Do not add glossary equivalents (WIPO -> 产权组织)."
 )
 @index_option
-@solr_options
+@engine_options
 def search_command(
     query: str,
     as_json: bool,
@@ -485,7 +485,7 @@ def _print_document(doc: DocumentView, blocks, lang: str | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Only this language.")
 @index_option
-@solr_options
+@engine_options
 def show_command(
     symbol: str,
     paragraph: str | None,
@@ -555,7 +555,7 @@ def _checked_base_url(value: str) -> str:
 )
 @click.option("--quiet", is_flag=True, help="Do not log each request to stderr.")
 @index_option
-@solr_options
+@engine_options
 @corpus_option
 def serve_command(
     host: str,
@@ -655,7 +655,7 @@ def _exit_for(report) -> None:
 @main.command("update")
 @corpus_option
 @index_option
-@solr_options
+@engine_options
 def update_command(
     corpus_path: Path | None,
     index_path: Path | None,
@@ -684,7 +684,7 @@ def update_command(
 @click.option("--lang", type=click.Choice(["zh", "en"]), help="Their language.")
 @corpus_option
 @index_option
-@solr_options
+@engine_options
 def add_command(
     files: tuple[Path, ...],
     symbol: str | None,
@@ -727,7 +727,7 @@ def add_command(
 )
 @corpus_option
 @index_option
-@solr_options
+@engine_options
 def remove_command(
     symbol: str,
     lang: str | None,
@@ -759,7 +759,7 @@ def remove_command(
 @main.command("watch")
 @corpus_option
 @index_option
-@solr_options
+@engine_options
 @click.option(
     "--interval", default=2.0, show_default=True, type=click.FloatRange(0.05), help="Seconds."
 )
@@ -797,7 +797,7 @@ def watch_command(
 @main.command("check")
 @click.option("--quick", is_flag=True, help="Check file sizes only, not checksums.")
 @index_option
-@solr_options
+@engine_options
 def check_command(
     quick: bool,
     index_path: Path | None,
@@ -831,7 +831,7 @@ def check_command(
 
 @main.command("optimize")
 @index_option
-@solr_options
+@engine_options
 def optimize_command(
     index_path: Path | None,
 ) -> None:
@@ -856,7 +856,7 @@ def solr_group() -> None:
 @solr_group.command("init")
 @click.option("--shards", default=1, show_default=True, type=click.IntRange(1, 1024))
 @click.option("--replicas", default=1, show_default=True, type=click.IntRange(1, 16))
-@solr_options
+@engine_options
 def solr_init_command(shards: int, replicas: int) -> None:
     """Upload the docsearch configset and prepare the collection alias (shards x replicas).
 

@@ -63,7 +63,7 @@ def other_engine_problem(built: int, wanted: int) -> str | None:
         return None
     how = "--solr URL" if found == "SolrCloud" else f"--engine {found}"
     return (
-        f"the index was built by the {found} engine, not {mine}: search it with {how}, "
+        f"the index was built by the {found} engine, not {mine}: use it with {how}, "
         f"or run `docsearch build` with this engine to rebuild it."
     )
 

@@ -124,7 +124,7 @@ def update_locked(
     if manifest is not None:
         other = other_engine_problem(manifest.schema_version, backend.SCHEMA_VERSION)
         if other:  # an update never replaces another engine's index: `build` does
-            raise StoreError(other[:1].upper() + other[1:])
+            raise StoreError(other)
     why = (
         "there was no index yet"
         if manifest is None
