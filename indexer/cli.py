@@ -227,15 +227,14 @@ def ensure_index(settings: Settings, open_now: bool = True) -> SearchIndex:
     generation = current_generation(root)
     why = "No index yet"
     if generation is not None:
-        other = other_engine_problem(
-            read_summary(generation).schema_version, backend.SCHEMA_VERSION
-        )
+        summary = read_summary(generation)
+        other = other_engine_problem(summary.schema_version, backend.SCHEMA_VERSION)
         if other:  # never rebuilt with another engine behind the user's back: `build` does
             raise StoreError(other)
         try:
             if open_now:
                 index.generation  # noqa: B018 - opens the live generation or says it is outdated
-            elif problem := read_summary(generation).compatibility_problem(backend.SCHEMA_VERSION):
+            elif problem := summary.compatibility_problem(backend.SCHEMA_VERSION):
                 raise IndexOutdated(problem)
             return index
         except IndexOutdated:

@@ -66,19 +66,12 @@ def test_every_module_has_a_rank():
         assert _rank(name) is not None
 
 
+@pytest.mark.parametrize("library,home", [("whoosh", WHOOSH_HOME), ("tantivy", TANTIVY_HOME)])
 @pytest.mark.parametrize("name", sorted(MODULES))
-def test_only_the_whoosh_backend_imports_whoosh(name):
-    if name.startswith(WHOOSH_HOME):
+def test_only_its_backend_imports_an_engine_library(name, library, home):
+    if name.startswith(home):
         return
-    whoosh = [m for m in _imports(MODULES[name]) if m == "whoosh" or m.startswith("whoosh.")]
-    assert not whoosh, f"{name} imports {whoosh}"
-
-
-@pytest.mark.parametrize("name", sorted(MODULES))
-def test_only_the_tantivy_backend_imports_tantivy(name):
-    if name.startswith(TANTIVY_HOME):
-        return
-    found = [m for m in _imports(MODULES[name]) if m == "tantivy" or m.startswith("tantivy.")]
+    found = [m for m in _imports(MODULES[name]) if m == library or m.startswith(library + ".")]
     assert not found, f"{name} imports {found}"
 
 

@@ -17,14 +17,14 @@ A rank is a few JSON requests (Solr's BM25 ranks, Python never scores):
 from __future__ import annotations
 
 import threading
-from collections import OrderedDict
 from concurrent.futures import ThreadPoolExecutor
 
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
+from indexer.backends.shared import KnownBlocks, Vocabularies, one_per_unit
 from indexer.backends.solr.client import SolrClient, SolrError
 from indexer.backends.solr.dsl import to_solr
 from indexer.errors import StoreError
-from indexer.ingest.keys import document_key
+from indexer.ingest.keys import block_key, document_key
 from indexer.query.tree import Node, Term
 
 FACETS = {  # field -> filter
@@ -34,7 +34,6 @@ FACETS = {  # field -> filter
     "session_key": "session",
     "doctype": "type",
 }
-TWIN = {"zh": "en", "en": "zh"}
 POOL_THREADS = 8  # facet and heading requests of concurrent ranks
 KNOWN_BLOCKS = 20_000  # twin blocks kept per open collection
 MAX_SECTIONS = 5  # matching headings shown above the results (as the embedded reader)
@@ -66,9 +65,9 @@ class SolrReader:
         self._clients: list[SolrClient] = []
         # Blocks fetched ahead: the other-language twins of ranked units, which the search asks
         # for one by one (`block`) right after ranking. key -> block, or None if there is none.
-        self._known: OrderedDict[str, Stored | None] = OrderedDict()
+        self._known = KnownBlocks(KNOWN_BLOCKS)
         self._executor: ThreadPoolExecutor | None = None  # requests sent alongside a rank
-        self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
+        self._vocabularies = Vocabularies(self._terms_of)
 
     def _client(self) -> SolrClient:
         client = getattr(self._local, "client", None)
@@ -125,7 +124,7 @@ class SolrReader:
         best = self._preferred(q, best, prefer)
         facets = facets_later.result()
         heads = heads_later.result() if heads_later else []
-        self._fetch_twins([s for s, _ in best + heads])
+        self._known.read_twins([s for s, _ in best + heads], self._blocks_by_key)
         return Ranked(total, best, heads, facets, more, listed)
 
     def _units(
@@ -168,32 +167,12 @@ class SolrReader:
         )
         return [_stored(d) for d in found["response"]["docs"]]
 
-    def _fetch_twins(self, shown: list[Stored]) -> None:
-        """Read the other-language blocks of `shown` in one request, for `block` to answer."""
-        keys = [
-            f"{s['symbol']}|{TWIN.get(s['lang'], '')}|{s['label']}"
-            for s in shown
-            if s.get("lang") in TWIN
-        ]
-        keys = [k for k in keys if k not in self._known]
-        if not keys:
-            return
-        found = self.select(
-            {"query": _terms("key", keys), "limit": len(keys), "fields": ",".join(STORED)}
-        )["response"]["docs"]
-        blocks: dict[str, Stored | None] = dict.fromkeys(keys)
-        blocks.update({d["key"]: _stored(d) for d in found})
-        with self._lock:
-            self._known.update(blocks)
-            while len(self._known) > KNOWN_BLOCKS:
-                self._known.popitem(last=False)
-
     def _preferred(
         self, q: dict, best: list[tuple[Stored, float]], prefer: str
     ) -> list[tuple[Stored, float]]:
         """Each unit shown in `prefer`'s language where that block matched too."""
         wanted = {
-            f"{s['symbol']}|{prefer}|{s['label']}": i
+            block_key(s["symbol"], prefer, s["label"]): i
             for i, (s, _) in enumerate(best)
             if s["lang"] != prefer
         }
@@ -239,21 +218,14 @@ class SolrReader:
                 "sort": _RANKED,
             }
         )
-        best: dict[str, tuple[Stored, float]] = {}
-        for doc in found["response"]["docs"]:
-            stored, score = _stored(doc), float(doc["score"])
-            unit = stored["unit"]
-            if unit not in best:
-                best[unit] = (stored, score)
-            elif stored["lang"] == prefer:
-                best[unit] = (stored, best[unit][1])
-        return list(best.values())[:MAX_SECTIONS]
+        scored = ((_stored(d), float(d["score"])) for d in found["response"]["docs"])
+        return one_per_unit(scored, prefer)[:MAX_SECTIONS]
 
     # -- stored blocks
     def block(self, key: str) -> Stored | None:
-        with self._lock:
-            if key in self._known:
-                return self._known[key]
+        known, block = self._known.lookup(key)
+        if known:
+            return block
         docs = self._blocks(Term("key", key), 1)
         return docs[0] if docs else None
 
@@ -275,23 +247,16 @@ class SolrReader:
         return found
 
     def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
-        key = (field, containing)
-        with self._lock:
-            found = self._vocabularies.get(key)
-        if found is None:
-            if containing:
-                found = {t: n for t, n in self.vocabulary(field).items() if containing in t}
-            else:
-                try:
-                    found = self._client().terms(self.collection, field)
-                except SolrError as err:
-                    raise SolrUnavailable(
-                        f"the SolrCloud at {', '.join(self.urls)} did not list the terms of "
-                        f"{field} ({short_reason(err)})."
-                    ) from err
-            with self._lock:
-                found = self._vocabularies.setdefault(key, found)
-        return found
+        return self._vocabularies.get(field, containing)
+
+    def _terms_of(self, field: str) -> dict[str, int]:
+        try:
+            return self._client().terms(self.collection, field)
+        except SolrError as err:
+            raise SolrUnavailable(
+                f"the SolrCloud at {', '.join(self.urls)} did not list the terms of "
+                f"{field} ({short_reason(err)})."
+            ) from err
 
     def blocks_of(self, symbol: str) -> list[Stored]:
         return self._blocks(Term("symbol", symbol))

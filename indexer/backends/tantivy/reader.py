@@ -16,8 +16,6 @@ tantivy so that few matches cross into Python:
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Iterator
 
 import numpy as np
@@ -25,6 +23,7 @@ import tantivy
 
 from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
+from indexer.backends.shared import KnownBlocks, Vocabularies, one_per_unit
 from indexer.backends.tantivy.query import to_tantivy
 from indexer.backends.tantivy.schema import FACETS, PAIRED, day_number, hash32, stored
 from indexer.ingest.keys import block_key
@@ -35,7 +34,6 @@ MAX_SECTIONS = 5  # matching headings shown above the results (as the Whoosh rea
 MAX_BUCKETS = 10_000  # facet values per facet (tantivy allows 65,000 buckets per request)
 _AGGREGATIONS = {name: {"terms": {"field": name, "size": MAX_BUCKETS}} for name in FACETS}
 _NO_DATE_AFTER = 99_999_999
-TWIN = {"zh": "en", "en": "zh"}
 KNOWN_BLOCKS = 20_000  # twin blocks kept per open generation
 
 
@@ -49,11 +47,10 @@ class TantivyReader:
         self._heads = Q.boolean_query(
             [(Occur.Should, self._term("kind", k)) for k in ("heading", "title")]
         )
-        self._lock = threading.Lock()
         # The other-language twins of ranked units, which the search asks for one by one
-        # (`block`) right after ranking: read in one search. key -> block, or None if none.
-        self._known: OrderedDict[str, Stored | None] = OrderedDict()
-        self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
+        # (`block`) right after ranking: read in one search.
+        self._known = KnownBlocks(KNOWN_BLOCKS)
+        self._vocabularies = Vocabularies(self._terms_of)
 
     def _term(self, field: str, value) -> tantivy.Query:
         return Q.term_query(self.schema, field, value)
@@ -101,26 +98,10 @@ class TantivyReader:
         found = []
         if sections:
             heads = self.searcher.search(self._scoped(q, order, Occur.Must), 2 * MAX_SECTIONS)
-            found = self._per_unit(heads.hits, prefer)[:MAX_SECTIONS]
-        self._fetch_twins([b for b, _ in best + found])
+            scored = ((self._stored(a), score) for score, a in heads.hits)
+            found = one_per_unit(scored, prefer)[:MAX_SECTIONS]
+        self._known.read_twins([b for b, _ in best + found], self._blocks_by_key)
         return Ranked(total, best, found, facets, more, listed)
-
-    def _fetch_twins(self, shown: list[Stored]) -> None:
-        """Read the other-language blocks of `shown` in one search, for `block` to answer."""
-        keys = [
-            block_key(b["symbol"], TWIN[b["lang"]], b["label"]) for b in shown if b["lang"] in TWIN
-        ]
-        with self._lock:
-            keys = [k for k in keys if k not in self._known]
-        if not keys:
-            return
-        q = Q.term_set_query(self.schema, "key", keys)
-        blocks: dict[str, Stored | None] = dict.fromkeys(keys)
-        blocks.update({b["key"]: b for b in self._blocks(q, len(keys))})
-        with self._lock:
-            self._known.update(blocks)
-            while len(self._known) > KNOWN_BLOCKS:
-                self._known.popitem(last=False)
 
     def _scoped(self, q: tantivy.Query, order: Order, heads: tantivy.Occur) -> tantivy.Query:
         """`q` among the headings (Must) or the other blocks (MustNot), in the order's dates."""
@@ -148,17 +129,6 @@ class TantivyReader:
             if len(first) >= wanted or len(hits) < limit:
                 return [(self._stored(a), s) for s, a in list(first.values())[:wanted]]
             limit *= 2
-
-    def _per_unit(self, hits, prefer: str) -> list[tuple[Stored, float]]:
-        best: dict[str, tuple[Stored, float]] = {}
-        for score, address in hits:
-            block = self._stored(address)
-            unit = block["unit"]
-            if unit not in best:
-                best[unit] = (block, score)
-            elif block["lang"] == prefer:
-                best[unit] = (block, best[unit][1])
-        return list(best.values())
 
     def _preferred(
         self, paragraphs: tantivy.Query, best: list[tuple[Stored, float]], prefer: str
@@ -281,6 +251,9 @@ class TantivyReader:
         return kept, more
 
     # -- stored blocks
+    def _blocks_by_key(self, keys: list[str]) -> list[Stored]:
+        return self._blocks(Q.term_set_query(self.schema, "key", keys), len(keys))
+
     def _blocks(self, q: tantivy.Query, limit: int | None = None) -> list[Stored]:
         if limit is None:
             limit = self.searcher.search(q, 1, count=True).count
@@ -289,9 +262,9 @@ class TantivyReader:
         return [self._stored(a) for _, a in self.searcher.search(q, limit, count=False).hits]
 
     def block(self, key: str) -> Stored | None:
-        with self._lock:
-            if key in self._known:
-                return self._known[key]
+        known, block = self._known.lookup(key)
+        if known:
+            return block
         found = self._blocks(self._term("key", key), 1)
         return found[0] if found else None
 
@@ -313,17 +286,10 @@ class TantivyReader:
         return self.searcher.search(self._term("symbol", symbol), 1, count=True).count > 0
 
     def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
-        key = (field, containing)
-        with self._lock:
-            found = self._vocabularies.get(key)
-        if found is None:
-            if containing:
-                found = {t: n for t, n in self.vocabulary(field).items() if containing in t}
-            else:
-                found = dict(self.searcher.terms_with_prefix(field, "", limit=None))
-            with self._lock:
-                found = self._vocabularies.setdefault(key, found)
-        return found
+        return self._vocabularies.get(field, containing)
+
+    def _terms_of(self, field: str) -> dict[str, int]:
+        return dict(self.searcher.terms_with_prefix(field, "", limit=None))
 
 
 def _by_count(item: tuple[str, int]) -> tuple[int, str]:

@@ -9,6 +9,7 @@ import numpy as np
 
 from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
+from indexer.backends.shared import Vocabularies, one_per_unit
 from indexer.backends.whoosh.columns import coded_columns
 from indexer.backends.whoosh.engine import CACHE_BYTES, Engine, Matches
 from indexer.backends.whoosh.terms import field_terms
@@ -32,7 +33,7 @@ class WhooshReader:
         self._lock = threading.Lock()
         self._local = threading.local()
         self._searchers: list = []
-        self._vocabularies: dict[tuple[str, str], dict[str, int]] = {}
+        self._vocabularies = Vocabularies(self._terms_of)
         try:
             searcher = self._searcher()
             self.engine = Engine(searcher, cache_bytes)
@@ -161,15 +162,7 @@ class WhooshReader:
 
     def _per_unit(self, ranked: list[tuple[int, float]], prefer: str) -> list[tuple[Stored, float]]:
         searcher = self._searcher()
-        best: dict[str, tuple[Stored, float]] = {}
-        for docnum, score in ranked:
-            stored = searcher.stored_fields(docnum)
-            unit = stored["unit"]
-            if unit not in best:
-                best[unit] = (stored, score)
-            elif stored["lang"] == prefer:
-                best[unit] = (stored, best[unit][1])
-        return list(best.values())
+        return one_per_unit(((searcher.stored_fields(d), score) for d, score in ranked), prefer)
 
     def _count(self, docs: np.ndarray) -> tuple[int, dict[str, dict[str, int]]]:
         """Matching units, and matching units per facet value: a unit whose two language
@@ -214,17 +207,10 @@ class WhooshReader:
         return self._searcher().document_number(symbol=symbol) is not None
 
     def vocabulary(self, field: str, containing: str = "") -> dict[str, int]:
-        key = (field, containing)
-        found = self._vocabularies.get(key)
-        if found is None:
-            if containing:
-                every = self.vocabulary(field)
-                found = {t: n for t, n in every.items() if containing in t}
-            else:
-                found = field_terms(self._searcher(), field)
-            with self._lock:
-                found = self._vocabularies.setdefault(key, found)
-        return found
+        return self._vocabularies.get(field, containing)
+
+    def _terms_of(self, field: str) -> dict[str, int]:
+        return field_terms(self._searcher(), field)
 
 
 def _top(matches: Matches, limit: int) -> list[tuple[int, float]]:
