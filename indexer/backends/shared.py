@@ -6,6 +6,8 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 from indexer.backends.base import Stored
 from indexer.ingest.keys import block_key
 
@@ -23,6 +25,47 @@ def one_per_unit(scored: Iterable[tuple[Stored, float]], prefer: str) -> list[tu
         elif block["lang"] == prefer:
             best[unit] = (block, best[unit][1])
     return list(best.values())
+
+
+def in_preferred_language(
+    best: list[tuple[Stored, float]], prefer: str, read: Callable[[list[str]], list[Stored]]
+) -> list[tuple[Stored, float]]:
+    """Each unit of `best` shown in `prefer`'s language where that block matched too: `read`
+    gives the blocks with the given keys that match the query (in one request)."""
+    wanted = {
+        block_key(s["symbol"], prefer, s["label"]): i
+        for i, (s, _) in enumerate(best)
+        if s["lang"] != prefer
+    }
+    if not wanted:
+        return best
+    best = list(best)
+    for block in read(list(wanted)):
+        i = wanted[block["key"]]
+        best[i] = (block, best[i][1])
+    return best
+
+
+def unit_listing(
+    docs: np.ndarray,
+    scores: np.ndarray,
+    units: np.ndarray,
+    other: np.ndarray,
+    days_of: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Every unit of the matching blocks once: the block shown (`prefer`'s language first, where
+    `other` is False, then the best scored, then the first) and the unit's best score, best
+    first, or newest first where `days_of` gives the shown blocks' dates as sortable numbers."""
+    by_unit = np.lexsort((docs, -scores, other, units))
+    sorted_units = units[by_unit]
+    starts = np.flatnonzero(np.r_[True, sorted_units[1:] != sorted_units[:-1]])
+    shown = docs[by_unit][starts]
+    best = np.maximum.reduceat(scores[by_unit], starts)
+    if days_of is None:
+        ranked = np.lexsort((shown, -best))
+    else:
+        ranked = np.lexsort((shown, -best, -np.asarray(days_of(shown), dtype=np.int64)))
+    return shown[ranked], best[ranked]
 
 
 class Vocabularies:

@@ -20,11 +20,16 @@ import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
-from indexer.backends.shared import KnownBlocks, Vocabularies, one_per_unit
+from indexer.backends.shared import (
+    KnownBlocks,
+    Vocabularies,
+    in_preferred_language,
+    one_per_unit,
+)
 from indexer.backends.solr.client import SolrClient, SolrError
 from indexer.backends.solr.dsl import to_solr
 from indexer.errors import StoreError
-from indexer.ingest.keys import block_key, document_key
+from indexer.ingest.keys import document_key
 from indexer.query.tree import Node, Term
 
 FACETS = {  # field -> filter
@@ -171,26 +176,13 @@ class SolrReader:
         self, q: dict, best: list[tuple[Stored, float]], prefer: str
     ) -> list[tuple[Stored, float]]:
         """Each unit shown in `prefer`'s language where that block matched too."""
-        wanted = {
-            block_key(s["symbol"], prefer, s["label"]): i
-            for i, (s, _) in enumerate(best)
-            if s["lang"] != prefer
-        }
-        if not wanted:
-            return best
-        found = self.select(
-            {
-                "query": q,
-                "filter": [_terms("key", wanted)],
-                "limit": len(wanted),
-                "fields": ",".join(STORED),
-            }
-        )
-        best = list(best)
-        for doc in found["response"]["docs"]:
-            i = wanted[doc["key"]]
-            best[i] = (_stored(doc), best[i][1])
-        return best
+
+        def matching(keys: list[str]) -> list[Stored]:
+            body = {"query": q, "filter": [_terms("key", keys)], "limit": len(keys)}
+            found = self.select({**body, "fields": ",".join(STORED)})
+            return [_stored(d) for d in found["response"]["docs"]]
+
+        return in_preferred_language(best, prefer, matching)
 
     def _facets(self, q: dict, scope: list) -> dict[str, dict[str, int]]:
         facet = {

@@ -23,10 +23,15 @@ import tantivy
 
 from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
-from indexer.backends.shared import KnownBlocks, Vocabularies, one_per_unit
+from indexer.backends.shared import (
+    KnownBlocks,
+    Vocabularies,
+    in_preferred_language,
+    one_per_unit,
+    unit_listing,
+)
 from indexer.backends.tantivy.query import to_tantivy
 from indexer.backends.tantivy.schema import FACETS, PAIRED, day_number, hash32, stored
-from indexer.ingest.keys import block_key
 from indexer.query.tree import Node
 
 Q, Occur = tantivy.Query, tantivy.Occur
@@ -134,21 +139,13 @@ class TantivyReader:
         self, paragraphs: tantivy.Query, best: list[tuple[Stored, float]], prefer: str
     ) -> list[tuple[Stored, float]]:
         """Each unit shown in `prefer`'s language where that block matched too."""
-        wanted = {
-            block_key(s["symbol"], prefer, s["label"]): i
-            for i, (s, _) in enumerate(best)
-            if s["lang"] != prefer
-        }
-        if not wanted:
-            return best
-        twins = Q.term_set_query(self.schema, "key", list(wanted))
-        q = Q.boolean_query([(Occur.Must, paragraphs), (Occur.Must, twins)])
-        best = list(best)
-        for _, address in self.searcher.search(q, len(wanted), count=False).hits:
-            block = self._stored(address)
-            i = wanted[block["key"]]
-            best[i] = (block, best[i][1])
-        return best
+
+        def matching(keys: list[str]) -> list[Stored]:
+            twins = Q.term_set_query(self.schema, "key", keys)
+            q = Q.boolean_query([(Occur.Must, paragraphs), (Occur.Must, twins)])
+            return self._blocks(q, len(keys))
+
+        return in_preferred_language(best, prefer, matching)
 
     # -- counting
     def _count(self, paragraphs: tantivy.Query) -> tuple[int, dict[str, dict[str, int]]]:
@@ -221,17 +218,13 @@ class TantivyReader:
         docs = np.arange(len(hits))  # tantivy's order: best first, then by address
         units = np.asarray(self._values("unit_id", addresses), dtype=np.uint64)
         other = np.asarray(self._values("lang_id", addresses), dtype=np.int64) != hash32(prefer)
-        by_unit = np.lexsort((docs, -scores, other, units))  # preferred language first
-        sorted_units = units[by_unit]
-        starts = np.flatnonzero(np.r_[True, sorted_units[1:] != sorted_units[:-1]])
-        shown = docs[by_unit][starts]
-        best = np.maximum.reduceat(scores[by_unit], starts)
-        if order.sort == "date":
-            days = np.asarray(self._values("day_number", [addresses[i] for i in shown.tolist()]))
-            ranked = np.lexsort((shown, -best, -days.astype(np.int64)))
-        else:
-            ranked = np.lexsort((shown, -best))
-        shown, best = shown[ranked], best[ranked]
+
+        def days_of(shown: np.ndarray) -> list[int]:
+            return self._values("day_number", [addresses[i] for i in shown.tolist()])
+
+        shown, best = unit_listing(
+            docs, scores, units, other, days_of if order.sort == "date" else None
+        )
         listing = [(addresses[i], s) for i, s in zip(shown.tolist(), best.tolist(), strict=True)]
         if not order.group:
             return listing, {}

@@ -9,7 +9,7 @@ import numpy as np
 
 from indexer.analysis.segmenter import segmenter
 from indexer.backends.base import GROUP_SIZE, RELEVANCE, Order, Ranked, Stored
-from indexer.backends.shared import Vocabularies, one_per_unit
+from indexer.backends.shared import Vocabularies, one_per_unit, unit_listing
 from indexer.backends.whoosh.columns import coded_columns
 from indexer.backends.whoosh.engine import CACHE_BYTES, Engine, Matches
 from indexer.backends.whoosh.terms import field_terms
@@ -116,17 +116,9 @@ class WhooshReader:
         units = self.columns["unit"].codes[docs]
         langs = self.columns["lang"]
         other = langs.codes[docs] != (langs.values.index(prefer) if prefer in langs.values else -1)
-        by_unit = np.lexsort((docs, -scores, other, units))  # preferred language first
-        sorted_units = units[by_unit]
-        starts = np.flatnonzero(np.r_[True, sorted_units[1:] != sorted_units[:-1]])
-        shown = docs[by_unit][starts]
-        best = np.maximum.reduceat(scores[by_unit], starts)
-        if order.sort == "date":
-            days = self.columns["day"].codes[shown]  # codes follow the sorted values
-            ranked = np.lexsort((shown, -best, -days))
-        else:
-            ranked = np.lexsort((shown, -best))
-        shown, best = shown[ranked], best[ranked]
+        days = self.columns["day"].codes  # codes follow the sorted values
+        days_of = days.__getitem__ if order.sort == "date" else None
+        shown, best = unit_listing(docs, scores, units, other, days_of)
         if not order.group:
             return list(zip(shown.tolist(), best.tolist(), strict=True)), {}
         return self._grouped(shown, best)
